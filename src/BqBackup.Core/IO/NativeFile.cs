@@ -1,0 +1,127 @@
+using System;
+using System.ComponentModel;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace BqBackup.IO
+{
+    /// <summary>
+    /// The few file-system primitives netstandard2.0 lacks: private modes, atomic replace, hard
+    /// links and link reading. Unix goes to libc; Windows to kernel32 where it has an equivalent.
+    /// </summary>
+    internal static class NativeFile
+    {
+        public static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        [DllImport("libc", SetLastError = true, EntryPoint = "chmod")]
+        private static extern int chmod(string path, uint mode);
+
+        [DllImport("libc", SetLastError = true, EntryPoint = "rename")]
+        private static extern int rename(string from, string to);
+
+        [DllImport("libc", SetLastError = true, EntryPoint = "link")]
+        private static extern int link(string existing, string newPath);
+
+        [DllImport("libc", SetLastError = true, EntryPoint = "readlink")]
+        private static extern IntPtr readlink(string path, byte[] buffer, IntPtr size);
+
+        [DllImport("kernel32.dll", SetLastError = true, CharSet = CharSet.Unicode, EntryPoint = "MoveFileExW")]
+        private static extern bool MoveFileEx(string existing, string newName, int flags);
+
+        [DllImport("kernel32.dll", SetLastError = true, CharSet = CharSet.Unicode, EntryPoint = "CreateHardLinkW")]
+        private static extern bool CreateHardLink(string newName, string existing, IntPtr security);
+
+        private const int MOVEFILE_REPLACE_EXISTING = 0x1;
+        private const int MOVEFILE_WRITE_THROUGH = 0x8;
+
+        /// <summary>Owner-only access (0600 for files, 0700 for folders). Windows temp and profile folders are private already.</summary>
+        public static void MakePrivate(string path, bool isDirectory = false)
+        {
+            if (IsWindows) return;
+            if (chmod(path, isDirectory ? 0x1C0u /* 0700 */ : 0x180u /* 0600 */) != 0)
+                throw new IOException($"Cannot restrict the permissions of '{path}': {new Win32Exception(Marshal.GetLastWin32Error()).Message}");
+        }
+
+        /// <summary>Creates an empty file that only its owner can read, failing if it exists.</summary>
+        public static FileStream CreatePrivate(string path, int bufferSize = 1 << 16, FileOptions options = FileOptions.None)
+        {
+            var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, bufferSize, options);
+            try
+            {
+                MakePrivate(path);
+                return stream;
+            }
+            catch
+            {
+                stream.Dispose();
+                TryDelete(path);
+                throw;
+            }
+        }
+
+        /// <summary>Renames, replacing the destination atomically if it exists.</summary>
+        public static void ReplaceAtomically(string from, string to)
+        {
+            if (IsWindows)
+            {
+                if (!MoveFileEx(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+                    throw new IOException($"Cannot move '{from}' to '{to}': {new Win32Exception(Marshal.GetLastWin32Error()).Message}");
+                return;
+            }
+            if (rename(from, to) != 0)
+                throw new IOException($"Cannot move '{from}' to '{to}': {new Win32Exception(Marshal.GetLastWin32Error()).Message}");
+        }
+
+        /// <summary>A second name for the same file; false where the file system cannot (then copy).</summary>
+        public static bool TryHardLink(string existing, string newPath)
+        {
+            try
+            {
+                return IsWindows ? CreateHardLink(newPath, existing, IntPtr.Zero) : link(existing, newPath) == 0;
+            }
+            catch (EntryPointNotFoundException) { return false; }
+            catch (DllNotFoundException) { return false; }
+        }
+
+        public static string ReadLink(string path)
+        {
+            if (IsWindows) return null;
+            var buffer = new byte[4096];
+            var n = readlink(path, buffer, (IntPtr)buffer.Length).ToInt64();
+            return n <= 0 ? null : Encoding.UTF8.GetString(buffer, 0, (int)n);
+        }
+
+        public static void TryDelete(string path)
+        {
+            try { if (path != null && File.Exists(path)) File.Delete(path); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>
+    /// A private scratch folder (0700) under the system temp path (TMPDIR), removed with
+    /// everything in it when disposed — on success, failure and cancellation alike.
+    /// </summary>
+    internal sealed class PrivateTempDirectory : IDisposable
+    {
+        public PrivateTempDirectory(string purpose)
+        {
+            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"bqbackup-{purpose}-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(Path);
+            NativeFile.MakePrivate(Path, isDirectory: true);
+        }
+
+        public string Path { get; }
+
+        public string File(string name) => System.IO.Path.Combine(Path, name);
+
+        public void Dispose()
+        {
+            try { if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System;
+
+namespace BqBackup.Storage
+{
+    /// <summary>Turns what a user typed as -Destination (or left to the environment) into a store.</summary>
+    public static class BackupStores
+    {
+        public const string DefaultS3Prefix = "backups/";
+
+        /// <summary>
+        /// The destination to use: the one given, else bunqueue's own S3 settings
+        /// (S3_BUCKET / AWS_BUCKET and S3_BACKUP_PREFIX), else DestinationRequired.
+        /// </summary>
+        public static string ResolveDestination(string destination, IEnvironment env)
+        {
+            if (!string.IsNullOrWhiteSpace(destination)) return destination;
+            var bucket = env.First("S3_BUCKET", "AWS_BUCKET");
+            if (bucket != null)
+            {
+                var prefix = env.First("S3_BACKUP_PREFIX") ?? DefaultS3Prefix;
+                return "s3://" + bucket + "/" + prefix.TrimStart('/');
+            }
+            throw new BqBackupException(ErrorIds.DestinationRequired, BqErrorCategory.InvalidArgument,
+                "No destination was given and S3_BUCKET is not set.", null,
+                "Pass -Destination with a folder or s3://bucket/prefix, or set S3_BUCKET as for bunqueue's built-in backup.");
+        }
+
+        public static bool IsS3(string destination) =>
+            destination != null && destination.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// Opens the store behind a resolved destination. A folder path must already be absolute
+        /// (the cmdlets resolve it against PowerShell's current location).
+        /// </summary>
+        public static IBackupStore Open(string destination, S3Options s3, IEnvironment env, bool createFolder)
+        {
+            if (IsS3(destination)) return OpenS3(destination, s3 ?? new S3Options(), env);
+            if (destination.IndexOf("://", StringComparison.Ordinal) >= 0)
+                throw new BqBackupException(ErrorIds.InvalidDestination, BqErrorCategory.InvalidArgument,
+                    $"The destination '{destination}' is neither a folder nor an s3:// URL.", destination,
+                    "Use a folder path or s3://bucket/prefix.");
+            return new FolderStore(destination, createFolder);
+        }
+
+        private static IBackupStore OpenS3(string destination, S3Options s3, IEnvironment env)
+        {
+            throw new BqBackupException(ErrorIds.InvalidDestination, BqErrorCategory.InvalidArgument,
+                $"S3 destinations are not available in this build ('{destination}').", destination,
+                "Back up to a folder.");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using BqBackup.Storage;
+using Xunit;
+
+namespace BqBackup.Tests.Storage
+{
+    /// <summary>
+    /// What every IBackupStore must do, run once per store. A new store subclasses this and
+    /// gets the whole suite; a store-specific test lives beside its own subclass.
+    /// </summary>
+    public abstract class StoreContractTests : IDisposable
+    {
+        protected static readonly CancellationToken None = CancellationToken.None;
+
+        /// <summary>A fresh, empty store for one test.</summary>
+        protected abstract IBackupStore CreateStore();
+
+        public virtual void Dispose() { }
+
+        private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
+
+        private static string ReadAll(IBackupStore store, string key)
+        {
+            using (var s = store.OpenRead(key, None))
+            using (var r = new StreamReader(s)) return r.ReadToEnd();
+        }
+
+        [Fact]
+        public void A_new_store_lists_nothing()
+        {
+            using (var store = CreateStore()) Assert.Empty(store.List(None));
+        }
+
+        [Fact]
+        public void Put_then_read_back_the_same_bytes()
+        {
+            using (var store = CreateStore())
+            {
+                store.Put("a.meta.json", Bytes("{\"x\":1}"), "application/json", overwrite: false, None);
+                Assert.Equal("{\"x\":1}", ReadAll(store, "a.meta.json"));
+                var listed = Assert.Single(store.List(None));
+                Assert.Equal("a.meta.json", listed.Key);
+                Assert.Equal(7, listed.Size);
+            }
+        }
+
+        [Fact]
+        public void Put_without_overwrite_refuses_an_existing_key_and_keeps_it()
+        {
+            using (var store = CreateStore())
+            {
+                store.Put("k", Bytes("first"), "text/plain", overwrite: false, None);
+                var e = Assert.Throws<BqBackupException>(() => store.Put("k", Bytes("second"), "text/plain", overwrite: false, None));
+                Assert.Equal(ErrorIds.BackupNameConflict, e.ErrorId);
+                Assert.Equal("first", ReadAll(store, "k"));
+            }
+        }
+
+        [Fact]
+        public void Put_with_overwrite_replaces()
+        {
+            using (var store = CreateStore())
+            {
+                store.Put("k", Bytes("first"), "text/plain", overwrite: false, None);
+                store.Put("k", Bytes("second"), "text/plain", overwrite: true, None);
+                Assert.Equal("second", ReadAll(store, "k"));
+            }
+        }
+
+        [Fact]
+        public void An_upload_is_invisible_until_committed()
+        {
+            using (var store = CreateStore())
+            {
+                using (var upload = store.BeginUpload("body.db.gz", "application/gzip", None))
+                {
+                    upload.Content.Write(Bytes("hello"), 0, 5);
+                    Assert.Empty(store.List(None));
+                    Assert.Null(store.Stat("body.db.gz", None));
+                    upload.Commit(None);
+                }
+                Assert.Equal("hello", ReadAll(store, "body.db.gz"));
+                Assert.Equal(5, store.Stat("body.db.gz", None).Size);
+            }
+        }
+
+        [Fact]
+        public void An_upload_disposed_without_commit_leaves_nothing()
+        {
+            using (var store = CreateStore())
+            {
+                using (var upload = store.BeginUpload("body.db.gz", "application/gzip", None))
+                    upload.Content.Write(new byte[100_000], 0, 100_000);
+                Assert.Empty(store.List(None));
+                Assert.Null(store.Stat("body.db.gz", None));
+                AssertNoLeftovers(store);
+            }
+        }
+
+        /// <summary>Store-specific: nothing of an aborted upload remains at the backend (temp files, multipart parts).</summary>
+        protected virtual void AssertNoLeftovers(IBackupStore store) { }
+
+        [Fact]
+        public void A_large_upload_streams_and_round_trips_exactly()
+        {
+            var data = new byte[LargeObjectSize];
+            new Random(42).NextBytes(data);
+            using (var store = CreateStore())
+            {
+                using (var upload = store.BeginUpload("big.db.gz", "application/gzip", None))
+                {
+                    for (var offset = 0; offset < data.Length; offset += 65_536)
+                        upload.Content.Write(data, offset, Math.Min(65_536, data.Length - offset));
+                    upload.Commit(None);
+                }
+                using (var s = store.OpenRead("big.db.gz", None))
+                using (var m = new MemoryStream())
+                {
+                    s.CopyTo(m);
+                    Assert.Equal(data.Length, m.Length);
+                    Assert.True(data.SequenceEqual(m.ToArray()));
+                }
+            }
+        }
+
+        /// <summary>Big enough to cross the store's multipart threshold where it has one.</summary>
+        protected virtual int LargeObjectSize => 3 * 1024 * 1024;
+
+        [Fact]
+        public void Committing_over_an_existing_key_is_refused()
+        {
+            using (var store = CreateStore())
+            {
+                store.Put("same.db.gz", Bytes("old"), "application/gzip", overwrite: false, None);
+                using (var upload = store.BeginUpload("same.db.gz", "application/gzip", None))
+                {
+                    upload.Content.Write(Bytes("new"), 0, 3);
+                    if (!StoreRefusesCommitOverExisting) return;
+                    var e = Assert.Throws<BqBackupException>(() => upload.Commit(None));
+                    Assert.Equal(ErrorIds.BackupNameConflict, e.ErrorId);
+                }
+                Assert.Equal("old", ReadAll(store, "same.db.gz"));
+            }
+        }
+
+        /// <summary>False for stores that cannot refuse atomically (S3 without conditional writes).</summary>
+        protected virtual bool StoreRefusesCommitOverExisting => true;
+
+        [Fact]
+        public void Delete_removes_and_a_missing_key_is_not_an_error()
+        {
+            using (var store = CreateStore())
+            {
+                store.Put("k", Bytes("x"), "text/plain", overwrite: false, None);
+                store.Delete("k", None);
+                Assert.Empty(store.List(None));
+                store.Delete("k", None);
+            }
+        }
+
+        [Fact]
+        public void Reading_a_missing_key_is_BackupNotFound()
+        {
+            using (var store = CreateStore())
+            {
+                var e = Assert.Throws<BqBackupException>(() => store.OpenRead("nope.db.gz", None).Dispose());
+                Assert.Equal(ErrorIds.BackupNotFound, e.ErrorId);
+            }
+        }
+
+        [Theory]
+        [InlineData("../escape.db.gz")]
+        [InlineData("sub/dir.db.gz")]
+        [InlineData("..")]
+        [InlineData(".hidden")]
+        public void Keys_that_would_escape_the_root_are_refused(string key)
+        {
+            using (var store = CreateStore())
+            {
+                var e = Assert.Throws<BqBackupException>(() => store.Put(key, Bytes("x"), "text/plain", overwrite: false, None));
+                Assert.Equal(ErrorIds.UnsafeKey, e.ErrorId);
+            }
+        }
+
+        [Fact]
+        public void Listing_reports_many_objects()
+        {
+            using (var store = CreateStore())
+            {
+                for (var i = 0; i < ManyObjectsCount; i++)
+                    store.Put($"o{i:D5}", Bytes("x"), "text/plain", overwrite: false, None);
+                Assert.Equal(ManyObjectsCount, store.List(None).Count);
+            }
+        }
+
+        /// <summary>S3 overrides this above 1,000 to cross a listing page.</summary>
+        protected virtual int ManyObjectsCount => 25;
+    }
+}
