@@ -61,6 +61,8 @@ namespace BqBackup
         public string Host { get; set; }
         public string SourcePath { get; set; }
         public string MetadataName { get; set; }
+        /// <summary>The stored size the metadata promises (compressedSize); a body of another size was altered or cut short.</summary>
+        public long? ExpectedSize { get; set; }
         /// <summary>Object time reported by the store.</summary>
         public DateTimeOffset LastModified { get; set; }
 

@@ -84,7 +84,6 @@ CREATE TABLE dependency_completions (
     completed_at INTEGER NOT NULL,
     pinned INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE sqlite_sequence(name,seq);
 CREATE INDEX idx_dependency_completions_queue
     ON dependency_completions(queue);
 CREATE TABLE job_results (

@@ -46,7 +46,7 @@ namespace BqBackup.Storage
         public string Get(string name) => values.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
     }
 
-    internal static class EnvironmentExtensions
+    public static class EnvironmentExtensions
     {
         /// <summary>bunqueue's rule: the first name that is set wins (S3_X before its AWS_X alias).</summary>
         public static string First(this IEnvironment env, params string[] names)

@@ -1,0 +1,137 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using BqBackup.Catalog;
+using BqBackup.Codec;
+using BqBackup.IO;
+using BqBackup.Snapshot;
+using BqBackup.Storage;
+
+namespace BqBackup
+{
+    public sealed class BackupOptions
+    {
+        public BqCompressionLevel CompressionLevel { get; set; } = BqCompressionLevel.Optimal;
+        /// <summary>Overridable so tests can take several backups "in the same second".</summary>
+        public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
+    }
+
+    /// <summary>
+    /// Snapshot → integrity_check → gzip + SHA-256 in one pass → sidecar → body commit. The body's
+    /// commit is the last step, so a backup that failed anywhere leaves nothing that lists as one.
+    /// </summary>
+    public static class BackupEngine
+    {
+        public static readonly string ToolVersion = "bqbackup-" + typeof(BackupEngine).Assembly.GetName().Version.ToString(3);
+
+        public static BackupInfo Run(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx)
+        {
+            var clock = Stopwatch.StartNew();
+            var takenAt = options.UtcNow();
+            using (var temp = new PrivateTempDirectory("snapshot"))
+            {
+                var snapshot = temp.File("snapshot.db");
+                SqliteSnapshot.Take(databasePath, snapshot, ctx);
+                ctx.ThrowIfCancelled();
+
+                DatabaseInspection inspection;
+                using (var connection = SqliteFiles.OpenReadOnly(snapshot))
+                {
+                    ctx.ReportProgress("Verify", "Running integrity_check on the snapshot", 0, -1);
+                    var integrity = DatabaseInspector.IntegrityCheck(connection);
+                    if (integrity != "ok")
+                        throw new BqBackupException(ErrorIds.SourceIntegrityCheckFailed, BqErrorCategory.InvalidData,
+                            $"The snapshot of '{databasePath}' fails integrity_check: {integrity}. Nothing was stored.", databasePath,
+                            "The live database is damaged: keep the last good backups (do not expire them) and restore one with Restore-BqBackup.");
+                    inspection = DatabaseInspector.Inspect(connection);
+                    ctx.CompleteProgress("Verify");
+                }
+                ctx.WriteVerbose($"integrity_check ok; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"}.");
+                if (!inspection.IsBunqueue)
+                    ctx.WriteWarning($"'{databasePath}' does not look like a bunqueue database (missing tables: {string.Join(", ", inspection.MissingTables)}); backing it up anyway.");
+
+                var name = ChooseName(store, takenAt, ctx);
+                var metaName = BackupNaming.MetadataNameFor(name);
+                ctx.WriteVerbose($"Storing as '{name}' in '{store.Location}'.");
+
+                var metadataWritten = false;
+                try
+                {
+                    CodecResult encoded;
+                    using (var upload = store.BeginUpload(name, "application/gzip", ctx.Cancellation))
+                    {
+                        using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                            encoded = GzipCodec.Compress(input, input.Length, upload.Content, options.CompressionLevel, ctx, "Backup");
+                        ctx.CompleteProgress("Backup");
+
+                        var meta = new BackupMetadata
+                        {
+                            Timestamp = takenAt,
+                            Version = ToolVersion,
+                            Size = encoded.RawBytes,
+                            CompressedSize = encoded.EncodedBytes,
+                            Checksum = encoded.Sha256,
+                            Compressed = true,
+                            Tool = ToolVersion,
+                            Host = Environment.MachineName,
+                            SourcePath = databasePath,
+                            SchemaVersion = inspection.SchemaVersion,
+                            Counts = inspection.Counts,
+                        };
+                        // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
+                        store.Put(metaName, meta.ToJson(), "application/json", overwrite: false, ctx.Cancellation);
+                        metadataWritten = true;
+                        upload.Commit(ctx.Cancellation);
+                        ctx.WriteVerbose($"Stored {encoded.EncodedBytes:N0} bytes (database {encoded.RawBytes:N0} bytes, sha256 {encoded.Sha256}) in {clock.Elapsed.TotalSeconds:F2} s.");
+
+                        return new BackupInfo
+                        {
+                            Name = name,
+                            Destination = destination,
+                            Timestamp = takenAt,
+                            Size = encoded.EncodedBytes,
+                            ExpectedSize = encoded.EncodedBytes,
+                            DatabaseSize = encoded.RawBytes,
+                            Sha256 = encoded.Sha256,
+                            Origin = BackupOrigin.BqBackup,
+                            Status = BackupStatus.Ok,
+                            SchemaVersion = inspection.SchemaVersion,
+                            Counts = inspection.Counts,
+                            Compressed = true,
+                            WrittenBy = ToolVersion,
+                            Host = meta.Host,
+                            SourcePath = databasePath,
+                            MetadataName = metaName,
+                            LastModified = DateTimeOffset.UtcNow,
+                        };
+                    }
+                }
+                catch when (metadataWritten)
+                {
+                    TryDelete(store, metaName);
+                    throw;
+                }
+            }
+        }
+
+        /// <summary>The seed's name for this second, with -2, -3 … when earlier backups of the same second exist.</summary>
+        private static string ChooseName(IBackupStore store, DateTime takenAt, OperationContext ctx)
+        {
+            for (var sequence = 1; sequence < 1000; sequence++)
+            {
+                var candidate = BackupNaming.NameFor(takenAt, sequence);
+                if (store.Stat(candidate, ctx.Cancellation) == null &&
+                    store.Stat(BackupNaming.MetadataNameFor(candidate), ctx.Cancellation) == null)
+                    return candidate;
+            }
+            throw new BqBackupException(ErrorIds.BackupNameConflict, BqErrorCategory.WriteError,
+                $"No free backup name for {takenAt:O} in '{store.Location}'.", store.Location, "Run the backup again.");
+        }
+
+        private static void TryDelete(IBackupStore store, string key)
+        {
+            try { store.Delete(key, default); }
+            catch (Exception) { /* best effort: an orphaned sidecar is ignored by listings and cleaned by expiry */ }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace BqBackup.Catalog
+{
+    /// <summary>
+    /// The sidecar &lt;name&gt;.meta.json. Its first six fields are bunqueue's own meta format, so
+    /// `bunqueue backup restore` accepts our backups; the rest are ours and bunqueue ignores them.
+    /// </summary>
+    public sealed class BackupMetadata
+    {
+        public DateTime Timestamp { get; set; }
+        public string Version { get; set; }
+        public long Size { get; set; }
+        public long CompressedSize { get; set; }
+        public string Checksum { get; set; }
+        public bool Compressed { get; set; }
+
+        public string Tool { get; set; }
+        public string Host { get; set; }
+        public string SourcePath { get; set; }
+        public int? SchemaVersion { get; set; }
+        public JobCounts Counts { get; set; }
+
+        public byte[] ToJson()
+        {
+            using (var buffer = new MemoryStream())
+            {
+                using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("timestamp", Timestamp.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+                    w.WriteString("version", Version);
+                    w.WriteNumber("size", Size);
+                    w.WriteNumber("compressedSize", CompressedSize);
+                    w.WriteString("checksum", Checksum);
+                    w.WriteBoolean("compressed", Compressed);
+                    if (Tool != null) w.WriteString("tool", Tool);
+                    if (Host != null) w.WriteString("host", Host);
+                    if (SourcePath != null) w.WriteString("sourcePath", SourcePath);
+                    if (SchemaVersion.HasValue) w.WriteNumber("schemaVersion", SchemaVersion.Value);
+                    if (Counts != null)
+                    {
+                        w.WriteStartObject("counts");
+                        w.WriteNumber("waiting", Counts.Waiting);
+                        w.WriteNumber("prioritized", Counts.Prioritized);
+                        w.WriteNumber("delayed", Counts.Delayed);
+                        w.WriteNumber("waitingChildren", Counts.WaitingChildren);
+                        w.WriteNumber("active", Counts.Active);
+                        w.WriteNumber("completed", Counts.Completed);
+                        w.WriteNumber("other", Counts.Other);
+                        w.WriteNumber("dlq", Counts.Dlq);
+                        w.WriteNumber("cronJobs", Counts.CronJobs);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndObject();
+                }
+                return buffer.ToArray();
+            }
+        }
+
+        /// <summary>Parses a sidecar; null with a reason when it is not a usable bunqueue-format meta.</summary>
+        public static BackupMetadata Parse(byte[] json, out string problem)
+        {
+            problem = null;
+            try
+            {
+                using (var doc = JsonDocument.Parse(json))
+                {
+                    var root = doc.RootElement;
+                    if (root.ValueKind != JsonValueKind.Object) { problem = "not a JSON object"; return null; }
+                    var meta = new BackupMetadata();
+                    if (!TryString(root, "timestamp", out var ts) || !DateTime.TryParse(ts, CultureInfo.InvariantCulture,
+                            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
+                    { problem = "no valid 'timestamp'"; return null; }
+                    meta.Timestamp = parsed;
+                    meta.Version = TryString(root, "version", out var v) ? v : null;
+                    if (!TryLong(root, "size", out var size) || size < 0) { problem = "no valid 'size'"; return null; }
+                    meta.Size = size;
+                    meta.CompressedSize = TryLong(root, "compressedSize", out var cs) ? cs : -1;
+                    if (!TryString(root, "checksum", out var sum) || !IsSha256Hex(sum)) { problem = "no valid 'checksum' (64 hex digits)"; return null; }
+                    meta.Checksum = sum.ToLowerInvariant();
+                    meta.Compressed = root.TryGetProperty("compressed", out var c) && c.ValueKind == JsonValueKind.True;
+                    meta.Tool = TryString(root, "tool", out var tool) ? tool : null;
+                    meta.Host = TryString(root, "host", out var host) ? host : null;
+                    meta.SourcePath = TryString(root, "sourcePath", out var sp) ? sp : null;
+                    meta.SchemaVersion = TryLong(root, "schemaVersion", out var sv) ? (int?)sv : null;
+                    if (root.TryGetProperty("counts", out var counts) && counts.ValueKind == JsonValueKind.Object)
+                    {
+                        long Get(string name) => TryLong(counts, name, out var n) ? n : 0;
+                        meta.Counts = new JobCounts
+                        {
+                            Waiting = Get("waiting"), Prioritized = Get("prioritized"), Delayed = Get("delayed"),
+                            WaitingChildren = Get("waitingChildren"), Active = Get("active"), Completed = Get("completed"),
+                            Other = Get("other"), Dlq = Get("dlq"), CronJobs = Get("cronJobs"),
+                        };
+                    }
+                    return meta;
+                }
+            }
+            catch (JsonException e)
+            {
+                problem = "not valid JSON: " + e.Message;
+                return null;
+            }
+        }
+
+        public static bool IsSha256Hex(string s)
+        {
+            if (s == null || s.Length != 64) return false;
+            foreach (var ch in s)
+                if (!Uri.IsHexDigit(ch)) return false;
+            return true;
+        }
+
+        private static bool TryString(JsonElement e, string name, out string value)
+        {
+            value = e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            return value != null;
+        }
+
+        private static bool TryLong(JsonElement e, string name, out long value)
+        {
+            value = 0;
+            return e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt64(out value);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace BqBackup.Codec
+{
+    public enum BqCompressionLevel
+    {
+        Optimal,
+        Fastest,
+        SmallestSize,
+    }
+
+    /// <summary>What one pass over a database's bytes learned: its length and SHA-256.</summary>
+    public sealed class CodecResult
+    {
+        public long RawBytes { get; set; }
+        public long EncodedBytes { get; set; }
+        public string Sha256 { get; set; }
+        public bool WasCompressed { get; set; }
+    }
+
+    /// <summary>
+    /// Compression and its reverse as one streaming pass that also hashes the uncompressed bytes,
+    /// so nothing is read twice and nothing is held in memory but a buffer.
+    /// </summary>
+    public static class GzipCodec
+    {
+        private const int BufferSize = 1 << 20;
+
+        public static CompressionLevel ToFrameworkLevel(BqCompressionLevel level)
+        {
+            switch (level)
+            {
+                case BqCompressionLevel.Fastest: return CompressionLevel.Fastest;
+                case BqCompressionLevel.SmallestSize:
+                    // SmallestSize (3) exists from .NET 6; the assembly targets netstandard2.0 and runs on either.
+                    return Enum.IsDefined(typeof(CompressionLevel), 3) ? (CompressionLevel)3 : CompressionLevel.Optimal;
+                default: return CompressionLevel.Optimal;
+            }
+        }
+
+        /// <summary>Gzips <paramref name="source"/> into <paramref name="destination"/> (left open).</summary>
+        public static CodecResult Compress(Stream source, long sourceLength, Stream destination, BqCompressionLevel level, OperationContext ctx, string activity)
+        {
+            var buffer = new byte[BufferSize];
+            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            using (var counted = new CountingStream(destination, leaveOpen: true))
+            {
+                long raw = 0;
+                using (var gzip = new GZipStream(counted, ToFrameworkLevel(level), leaveOpen: true))
+                {
+                    int n;
+                    while ((n = source.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        ctx.ThrowIfCancelled();
+                        sha.AppendData(buffer, 0, n);
+                        gzip.Write(buffer, 0, n);
+                        raw += n;
+                        ctx.ReportProgress(activity, $"Compressing: {raw:N0} of {sourceLength:N0} bytes", raw, sourceLength);
+                    }
+                }
+                return new CodecResult { RawBytes = raw, EncodedBytes = counted.Count, Sha256 = Hex(sha.GetHashAndReset()), WasCompressed = true };
+            }
+        }
+
+        /// <summary>
+        /// Writes the database held in <paramref name="source"/> to <paramref name="destination"/>:
+        /// gunzipped when it is gzip (sniffed, not trusted from a name), copied as is when it is a raw
+        /// SQLite file, as bunqueue's restore accepts both. A damaged gzip stream is BackupCorrupt.
+        /// </summary>
+        public static CodecResult Decompress(Stream source, long sourceLength, Stream destination, OperationContext ctx, string activity, string backupName)
+        {
+            var buffer = new byte[BufferSize];
+            using (var counted = new CountingStream(source, leaveOpen: true))
+            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                var head = new byte[2];
+                var headLength = StreamUtil.ReadFully(counted, head, 2);
+                var gzipped = headLength == 2 && head[0] == 0x1f && head[1] == 0x8b;
+                var prefixed = new PrefixedReadStream(head, headLength, counted);
+                Stream reader = gzipped ? new GZipStream(prefixed, CompressionMode.Decompress) : (Stream)prefixed;
+                long raw = 0;
+                try
+                {
+                    using (reader)
+                    {
+                        int n;
+                        while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
+                        {
+                            ctx.ThrowIfCancelled();
+                            sha.AppendData(buffer, 0, n);
+                            destination.Write(buffer, 0, n);
+                            raw += n;
+                            ctx.ReportProgress(activity, $"Downloading and decompressing: {counted.Count:N0} of {sourceLength:N0} bytes", counted.Count, sourceLength);
+                        }
+                    }
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new BqBackupException(ErrorIds.BackupCorrupt, BqErrorCategory.InvalidData,
+                        $"The backup '{backupName}' is damaged: its gzip stream cannot be read ({e.Message}).", backupName,
+                        "Restore an older backup (Get-BqBackup lists them); this one cannot be used.", e);
+                }
+                return new CodecResult { RawBytes = raw, EncodedBytes = counted.Count, Sha256 = Hex(sha.GetHashAndReset()), WasCompressed = gzipped };
+            }
+        }
+
+        public static string Hex(byte[] bytes)
+        {
+            var chars = new char[bytes.Length * 2];
+            const string digits = "0123456789abcdef";
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                chars[2 * i] = digits[bytes[i] >> 4];
+                chars[2 * i + 1] = digits[bytes[i] & 0xF];
+            }
+            return new string(chars);
+        }
+    }
+}

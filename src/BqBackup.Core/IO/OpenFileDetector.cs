@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace BqBackup.IO
+{
+    public sealed class FileHolder
+    {
+        public FileHolder(int processId, string processName, string path)
+        {
+            ProcessId = processId;
+            ProcessName = processName;
+            Path = path;
+        }
+
+        public int ProcessId { get; }
+        public string ProcessName { get; }
+        public string Path { get; }
+        public override string ToString() => $"{ProcessName} (pid {ProcessId})";
+    }
+
+    /// <summary>
+    /// Which processes hold a file open. bunqueue keeps no lock or pid file, so the open file
+    /// descriptors are the only witness that a server still uses the database. Linux reads
+    /// /proc/*/fd (other users' processes need root to be seen); elsewhere it answers empty.
+    /// </summary>
+    public static class OpenFileDetector
+    {
+        public static IReadOnlyList<FileHolder> FindHolders(IEnumerable<string> paths)
+        {
+            var wanted = new HashSet<string>(paths.Select(Path.GetFullPath), StringComparer.Ordinal);
+            var holders = new List<FileHolder>();
+            if (!Directory.Exists("/proc/self/fd")) return holders;
+            foreach (var processDir in SafeEnumerate("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(processDir), out var pid)) continue;
+                foreach (var fd in SafeEnumerate(Path.Combine(processDir, "fd")))
+                {
+                    var target = NativeFile.ReadLink(fd);
+                    if (target == null || !wanted.Contains(target)) continue;
+                    holders.Add(new FileHolder(pid, ProcessName(processDir), target));
+                    break;
+                }
+            }
+            return holders;
+        }
+
+        private static string ProcessName(string processDir)
+        {
+            try { return File.ReadAllText(Path.Combine(processDir, "comm")).Trim(); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return "?"; }
+        }
+
+        private static IEnumerable<string> SafeEnumerate(string dir)
+        {
+            try { return Directory.GetFileSystemEntries(dir); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return Array.Empty<string>(); }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System;
+using System.IO;
+using System.Reflection;
+using System.Text;
+using BqBackup.Snapshot;
+
+namespace BqBackup.Sample
+{
+    /// <summary>
+    /// A deterministic bunqueue-shaped database: bunqueue 2.9.5's real schema (version 37) with
+    /// jobs in every pending state, completed jobs with results, DLQ entries and cron schedules,
+    /// payloads encoded as MessagePack as bunqueue stores them. For the demo, tests and benchmarks.
+    /// </summary>
+    public static class SampleDatabase
+    {
+        public const int SchemaVersion = 37;
+        private static readonly string[] PendingStates = { "waiting", "prioritized", "delayed", "waiting-children", "active" };
+
+        public static string Schema()
+        {
+            using (var stream = typeof(SampleDatabase).Assembly.GetManifestResourceStream("BqBackup.Sample.bunqueue-schema-37.sql"))
+            using (var reader = new StreamReader(stream, Encoding.UTF8))
+                return reader.ReadToEnd();
+        }
+
+        /// <summary>Creates (or refuses to overwrite) a database with about <paramref name="jobs"/> jobs.</summary>
+        public static JobCounts Create(string path, int jobs = 500, int seed = 1, int maxPayloadBytes = 2048)
+        {
+            if (File.Exists(path))
+                throw new IOException($"'{path}' exists; the sample database is only written to a new file.");
+            var random = new Random(seed);
+            var counts = new JobCounts();
+            var baseTime = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            using (var connection = SqliteFiles.OpenReadWriteCreate(path))
+            {
+                SqliteFiles.Execute(connection, "PRAGMA journal_mode = WAL");
+                SqliteFiles.Execute(connection, Schema());
+                using (var tx = connection.BeginTransaction())
+                {
+                    Insert(connection, "INSERT INTO migrations(version, applied_at) VALUES ($v, $t)", ("$v", SchemaVersion), ("$t", Millis(baseTime)));
+                    string[] queues = { "emails", "reports", "webhooks" };
+                    foreach (var queue in queues)
+                        Insert(connection, "INSERT INTO queue_state(name, paused) VALUES ($n, 0)", ("$n", queue));
+
+                    using (var insert = connection.CreateCommand())
+                    {
+                        insert.CommandText = "INSERT INTO jobs(id, queue, name, data, priority, created_at, run_at, started_at, completed_at, attempts, max_attempts, state) " +
+                                             "VALUES ($id, $queue, $name, $data, $priority, $created, $run, $started, $completed, $attempts, 3, $state)";
+                        var p = new[] { "$id", "$queue", "$name", "$data", "$priority", "$created", "$run", "$started", "$completed", "$attempts", "$state" };
+                        foreach (var name in p) insert.Parameters.Add(insert.CreateParameter()).ParameterName = name;
+                        insert.Prepare();
+                        for (var i = 0; i < jobs; i++)
+                        {
+                            var created = baseTime.AddSeconds(i * 7);
+                            // Most of a real queue's rows are completed jobs kept for their results.
+                            var state = random.NextDouble() < 0.7 ? "completed" : PendingStates[random.Next(PendingStates.Length)];
+                            var queue = queues[random.Next(queues.Length)];
+                            var payload = MessagePack.Map(
+                                ("to", $"user{random.Next(100000)}@example.test"),
+                                ("template", "welcome"),
+                                ("n", i),
+                                ("body", new string((char)('a' + random.Next(26)), random.Next(50, maxPayloadBytes))));
+                            Set(insert, "$id", $"{seed:x4}{i:x8}-0000-7000-8000-{i:x12}");
+                            Set(insert, "$queue", queue);
+                            Set(insert, "$name", "send");
+                            Set(insert, "$data", payload);
+                            Set(insert, "$priority", state == "prioritized" ? random.Next(1, 10) : 0);
+                            Set(insert, "$created", Millis(created));
+                            Set(insert, "$run", Millis(state == "delayed" ? created.AddDays(30) : created));
+                            Set(insert, "$started", state == "active" || state == "completed" ? (object)Millis(created.AddSeconds(1)) : DBNull.Value);
+                            Set(insert, "$completed", state == "completed" ? (object)Millis(created.AddSeconds(2)) : DBNull.Value);
+                            Set(insert, "$attempts", state == "completed" ? 1 : 0);
+                            Set(insert, "$state", state);
+                            insert.ExecuteNonQuery();
+                            Count(counts, state);
+                            if (state == "completed")
+                                Insert(connection, "INSERT INTO job_results(job_id, result, completed_at) VALUES ($id, $r, $t)",
+                                    ("$id", $"{seed:x4}{i:x8}-0000-7000-8000-{i:x12}"), ("$r", MessagePack.Map(("ok", 1))), ("$t", Millis(created.AddSeconds(2))));
+                        }
+                    }
+
+                    var dlq = Math.Max(1, jobs / 50);
+                    for (var i = 0; i < dlq; i++)
+                        Insert(connection, "INSERT INTO dlq(job_id, queue, entry, entered_at) VALUES ($id, $q, $e, $t)",
+                            ("$id", $"dead-{i:x8}"), ("$q", "webhooks"),
+                            ("$e", MessagePack.Map(("reason", "max_attempts_exceeded"), ("error", "HTTP 503 from receiver"), ("attempt", 3))),
+                            ("$t", Millis(baseTime.AddMinutes(i))));
+                    counts.Dlq = dlq;
+
+                    (string name, string pattern)[] crons = { ("nightly-report", "0 3 * * *"), ("hourly-sync", "0 * * * *"), ("weekly-digest", "0 8 * * 1") };
+                    foreach (var (name, pattern) in crons)
+                        Insert(connection, "INSERT INTO cron_jobs(name, queue, job_name, data, schedule, next_run) VALUES ($n, 'reports', $n, $d, $s, $t)",
+                            ("$n", name), ("$d", MessagePack.Map(("k", 1))), ("$s", pattern), ("$t", Millis(baseTime.AddDays(400))));
+                    counts.CronJobs = crons.Length;
+                    tx.Commit();
+                }
+                SqliteFiles.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+            return counts;
+        }
+
+        private static void Count(JobCounts counts, string state)
+        {
+            switch (state)
+            {
+                case "waiting": counts.Waiting++; break;
+                case "prioritized": counts.Prioritized++; break;
+                case "delayed": counts.Delayed++; break;
+                case "waiting-children": counts.WaitingChildren++; break;
+                case "active": counts.Active++; break;
+                default: counts.Completed++; break;
+            }
+        }
+
+        private static long Millis(DateTime utc) => (long)(utc - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalMilliseconds;
+
+        private static void Set(Microsoft.Data.Sqlite.SqliteCommand command, string name, object value) => command.Parameters[name].Value = value;
+
+        private static void Insert(Microsoft.Data.Sqlite.SqliteConnection connection, string sql, params (string name, object value)[] values)
+        {
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = sql;
+                foreach (var (name, value) in values) command.Parameters.AddWithValue(name, value);
+                command.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>Just enough MessagePack to write maps of strings and integers, as bunqueue's payload BLOBs are.</summary>
+    internal static class MessagePack
+    {
+        public static byte[] Map(params (string key, object value)[] entries)
+        {
+            using (var m = new MemoryStream())
+            {
+                if (entries.Length < 16) m.WriteByte((byte)(0x80 | entries.Length));
+                else { m.WriteByte(0xde); m.WriteByte((byte)(entries.Length >> 8)); m.WriteByte((byte)entries.Length); }
+                foreach (var (key, value) in entries)
+                {
+                    WriteString(m, key);
+                    if (value is string s) WriteString(m, s);
+                    else WriteInt(m, Convert.ToInt64(value));
+                }
+                return m.ToArray();
+            }
+        }
+
+        private static void WriteString(Stream m, string s)
+        {
+            var bytes = Encoding.UTF8.GetBytes(s);
+            if (bytes.Length < 32) m.WriteByte((byte)(0xa0 | bytes.Length));
+            else if (bytes.Length < 256) { m.WriteByte(0xd9); m.WriteByte((byte)bytes.Length); }
+            else if (bytes.Length < 65536) { m.WriteByte(0xda); m.WriteByte((byte)(bytes.Length >> 8)); m.WriteByte((byte)bytes.Length); }
+            else { m.WriteByte(0xdb); for (var shift = 24; shift >= 0; shift -= 8) m.WriteByte((byte)(bytes.Length >> shift)); }
+            m.Write(bytes, 0, bytes.Length);
+        }
+
+        private static void WriteInt(Stream m, long v)
+        {
+            if (v >= 0 && v < 128) { m.WriteByte((byte)v); return; }
+            m.WriteByte(0xd3);
+            for (var shift = 56; shift >= 0; shift -= 8) m.WriteByte((byte)(v >> shift));
+        }
+    }
+}

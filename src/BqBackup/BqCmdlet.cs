@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Threading;
+using BqBackup.Storage;
+
+namespace BqBackup.Commands
+{
+    /// <summary>
+    /// What every BqBackup cmdlet shares: Ctrl-C cancels the engine, the engine's progress,
+    /// verbose and warning messages reach PowerShell's streams, and engine errors become
+    /// ErrorRecords whose ErrorId is the engine's stable id.
+    /// </summary>
+    public abstract class BqCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+        private readonly Dictionary<string, (Stopwatch clock, TimeSpan last)> progressClocks = new Dictionary<string, (Stopwatch, TimeSpan)>();
+        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
+
+        protected CancellationToken Cancellation => cancellation.Token;
+
+        protected override void StopProcessing() => cancellation.Cancel();
+
+        public void Dispose() => cancellation.Dispose();
+
+        protected OperationContext Context() => new OperationContext
+        {
+            Cancellation = cancellation.Token,
+            Verbose = WriteVerbose,
+            Warning = WriteWarning,
+            Progress = ReportProgress,
+        };
+
+        private void ReportProgress(BqProgress p)
+        {
+            var id = Math.Abs(p.Activity.GetHashCode() % 1000) + 1;
+            if (p.IsComplete)
+            {
+                progressClocks.Remove(p.Activity);
+                WriteProgress(new ProgressRecord(id, p.Activity, "Done") { RecordType = ProgressRecordType.Completed });
+                return;
+            }
+            if (!progressClocks.TryGetValue(p.Activity, out var state)) state = (Stopwatch.StartNew(), TimeSpan.MinValue);
+            if (state.last != TimeSpan.MinValue && state.clock.Elapsed - state.last < ProgressInterval) return;
+            progressClocks[p.Activity] = (state.clock, state.clock.Elapsed);
+
+            var record = new ProgressRecord(id, p.Activity, p.Status);
+            if (p.Total > 0)
+            {
+                record.PercentComplete = (int)Math.Min(100, p.Completed * 100 / p.Total);
+                var seconds = state.clock.Elapsed.TotalSeconds;
+                if (seconds > 0.5 && p.Completed > 0)
+                {
+                    var rate = p.Completed / seconds;
+                    record.StatusDescription = $"{p.Status} ({rate / (1 << 20):F1} MiB/s)";
+                    record.SecondsRemaining = (int)Math.Ceiling((p.Total - p.Completed) / rate);
+                }
+            }
+            WriteProgress(record);
+        }
+
+        protected ErrorRecord ToErrorRecord(BqBackupException e)
+        {
+            if (!Enum.TryParse(e.Category.ToString(), out ErrorCategory category)) category = ErrorCategory.NotSpecified;
+            return new ErrorRecord(e, e.ErrorId, category, e.TargetObject)
+            {
+                ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = e.RecommendedAction },
+            };
+        }
+
+        protected void Fail(BqBackupException e) => ThrowTerminatingError(ToErrorRecord(e));
+
+        protected void Report(BqBackupException e) => WriteError(ToErrorRecord(e));
+
+        /// <summary>A path as PowerShell understands it (relative to $PWD, ~, PSDrives) made absolute.</summary>
+        protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+
+        /// <summary>Runs engine work, turning Ctrl-C into the pipeline stopping as PowerShell expects.</summary>
+        protected T Guard<T>(Func<T> work)
+        {
+            try
+            {
+                return work();
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+    }
+
+    /// <summary>Cmdlets that work on a destination: a folder, or an S3 bucket and the settings to reach it.</summary>
+    public abstract class BqStoreCmdlet : BqCmdlet
+    {
+        [Parameter]
+        public string EndpointUrl { get; set; }
+
+        [Parameter]
+        public string Region { get; set; }
+
+        [Parameter]
+        public string AccessKey { get; set; }
+
+        /// <summary>A string or a SecureString.</summary>
+        [Parameter]
+        public object SecretKey { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential Credential { get; set; }
+
+        [Parameter]
+        public string SessionToken { get; set; }
+
+        [Parameter]
+        public string ProfileName { get; set; }
+
+        [Parameter]
+        public SwitchParameter ForcePathStyle { get; set; }
+
+        protected IEnvironment Environment => ProcessEnvironment.Instance;
+
+        /// <summary>The destination as the user means it: s3:// URLs verbatim, folders made absolute.</summary>
+        protected string ResolveDestination(string destination)
+        {
+            var resolved = BackupStores.ResolveDestination(destination, Environment);
+            return BackupStores.IsS3(resolved) || resolved.Contains("://") ? resolved : ResolvePath(resolved);
+        }
+
+        protected IBackupStore OpenStore(string resolvedDestination, bool createFolder) =>
+            BackupStores.Open(resolvedDestination, S3Options(), Environment, createFolder);
+
+        protected S3Options S3Options()
+        {
+            var options = new S3Options
+            {
+                EndpointUrl = EndpointUrl,
+                Region = Region,
+                AccessKey = AccessKey ?? Credential?.UserName,
+                SecretKey = SecretText(SecretKey) ?? Credential?.GetNetworkCredential().Password,
+                SessionToken = SessionToken,
+                ProfileName = ProfileName,
+            };
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(ForcePathStyle))) options.ForcePathStyle = ForcePathStyle.IsPresent;
+            return options;
+        }
+
+        private static string SecretText(object secret)
+        {
+            switch (secret is PSObject pso ? pso.BaseObject : secret)
+            {
+                case null: return null;
+                case string s: return s;
+                case System.Security.SecureString secure: return new System.Net.NetworkCredential(string.Empty, secure).Password;
+                default:
+                    throw new PSArgumentException("-SecretKey takes a string or a SecureString.", nameof(SecretKey));
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using BqBackup.Catalog;
+
+namespace BqBackup.Commands
+{
+    /// <summary>Lists the backups in a destination, newest first: ours and bunqueue's own.</summary>
+    [Cmdlet(VerbsCommon.Get, "BqBackup", DefaultParameterSetName = "List")]
+    [OutputType(typeof(BackupInfo))]
+    public sealed class GetBqBackupCommand : BqStoreCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Destination { get; set; }
+
+        /// <summary>Backup names; wildcards allowed.</summary>
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string[] Name { get; set; }
+
+        /// <summary>Only the newest backup that passes the other filters.</summary>
+        [Parameter(ParameterSetName = "List")]
+        public SwitchParameter Latest { get; set; }
+
+        /// <summary>Only backups taken before this time (local time unless given as UTC).</summary>
+        [Parameter(ParameterSetName = "List")]
+        public DateTime Before { get; set; }
+
+        /// <summary>Only backups taken after this time.</summary>
+        [Parameter(ParameterSetName = "List")]
+        public DateTime After { get; set; }
+
+        /// <summary>The newest backup taken at or before this time: what a point-in-time restore would use.</summary>
+        [Parameter(ParameterSetName = "At", Mandatory = true)]
+        public DateTime At { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string destination;
+            IReadOnlyList<BackupInfo> backups;
+            try
+            {
+                destination = ResolveDestination(Destination);
+                using (var store = OpenStore(destination, createFolder: false))
+                    backups = Guard(() => new BackupCatalog(store, destination).List(Context()));
+            }
+            catch (BqBackupException e)
+            {
+                Fail(e);
+                return;
+            }
+
+            IEnumerable<BackupInfo> selected = backups;
+            if (Name != null)
+            {
+                var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+                selected = selected.Where(b => patterns.Any(p => p.IsMatch(b.Name)));
+                foreach (var literal in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
+                    if (!backups.Any(b => string.Equals(b.Name, literal, StringComparison.OrdinalIgnoreCase)))
+                        Report(new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
+                            $"There is no backup named '{literal}' in '{destination}'.", literal,
+                            "Run Get-BqBackup -Destination without -Name to see the names."));
+            }
+
+            if (ParameterSetName == "At")
+            {
+                var at = At.ToUniversalTime();
+                var picked = BackupCatalog.PickAt(selected, at);
+                if (picked == null)
+                {
+                    Report(new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
+                        $"No backup in '{destination}' was taken at or before {at:yyyy-MM-dd HH:mm:ss} UTC.", At,
+                        "Pick a later time; Get-BqBackup lists what exists."));
+                    return;
+                }
+                WriteVerbose($"Picked '{picked.Name}', taken {picked.Timestamp:yyyy-MM-dd HH:mm:ss} UTC: {FormatAge(at - picked.Timestamp)} before {at:yyyy-MM-dd HH:mm:ss} UTC.");
+                WriteObject(picked);
+                return;
+            }
+
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Before))) selected = selected.Where(b => b.Timestamp < Before.ToUniversalTime());
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(After))) selected = selected.Where(b => b.Timestamp > After.ToUniversalTime());
+            if (Latest) selected = selected.Take(1);
+            WriteObject(selected, enumerateCollection: true);
+        }
+
+        internal static string FormatAge(TimeSpan age) =>
+            age.TotalDays >= 1 ? $"{age.TotalDays:F1} days" : age.TotalHours >= 1 ? $"{age.TotalHours:F1} hours" : $"{age.TotalMinutes:F0} minutes";
+    }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using BqBackup.Catalog;
+using BqBackup.Retention;
+
+namespace BqBackup.Commands
+{
+    /// <summary>Deletes the backups a retention policy no longer keeps; never the newest one.</summary>
+    [Cmdlet(VerbsCommon.Remove, "BqBackupExpired", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DestinationSet)]
+    [OutputType(typeof(BackupInfo))]
+    public sealed class RemoveBqBackupExpiredCommand : BqStoreCmdlet
+    {
+        private const string DestinationSet = "Destination";
+        private const string InputSet = "InputObject";
+
+        [Parameter(Position = 0, ParameterSetName = DestinationSet)]
+        [ValidateNotNullOrEmpty]
+        public string Destination { get; set; }
+
+        /// <summary>Backups to consider (from Get-BqBackup); only those the policy expires are removed.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        public BackupInfo[] InputObject { get; set; }
+
+        /// <summary>Keep backups taken within this many days; defaults to S3_BACKUP_RETENTION, else 7.</summary>
+        [Parameter]
+        public int RetentionDays { get; set; }
+
+        [Parameter]
+        public SwitchParameter IncludeBunqueueBackups { get; set; }
+
+        private RetentionPolicy policy;
+        private readonly List<BackupInfo> piped = new List<BackupInfo>();
+
+        protected override void BeginProcessing()
+        {
+            policy = new RetentionPolicy
+            {
+                RetentionDays = MyInvocation.BoundParameters.ContainsKey(nameof(RetentionDays)) ? RetentionDays : RetentionPolicy.DefaultDays(Environment),
+                IncludeBunqueueBackups = IncludeBunqueueBackups,
+            };
+            try { policy.Validate(); }
+            catch (BqBackupException e) { Fail(e); }
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject != null) piped.AddRange(InputObject.Where(b => b != null));
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == DestinationSet)
+            {
+                string destination;
+                try { destination = ResolveDestination(Destination); }
+                catch (BqBackupException e) { Fail(e); return; }
+                Expire(destination, null);
+                return;
+            }
+            foreach (var group in piped.GroupBy(b => b.Destination))
+                Expire(group.Key, new HashSet<string>(group.Select(b => b.Name)));
+        }
+
+        /// <summary>The policy is judged on the whole destination, so "the newest" is the true newest even when only some backups were piped.</summary>
+        private void Expire(string destination, ISet<string> onlyThese)
+        {
+            try
+            {
+                using (var store = OpenStore(destination, createFolder: false))
+                {
+                    var ctx = Context();
+                    var all = Guard(() => new BackupCatalog(store, destination).List(ctx));
+                    var decisions = RetentionEvaluator.Evaluate(all, policy, System.DateTime.UtcNow);
+                    foreach (var decision in decisions)
+                    {
+                        WriteVerbose($"{(decision.Keep ? "Keep" : "Expire")} '{decision.Backup.Name}': {decision.Reason}.");
+                        if (decision.Keep || (onlyThese != null && !onlyThese.Contains(decision.Backup.Name))) continue;
+                        if (!ShouldProcess($"{decision.Backup.Name} in {destination}", $"Remove backup ({decision.Reason})")) continue;
+                        try
+                        {
+                            Guard(() => { ExpiryEngine.Remove(decision.Backup, store, ctx); return 0; });
+                            WriteObject(decision.Backup);
+                        }
+                        catch (BqBackupException e)
+                        {
+                            Report(e);
+                        }
+                    }
+                }
+            }
+            catch (BqBackupException e)
+            {
+                Fail(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using BqBackup.Catalog;
+using BqBackup.Restore;
+
+namespace BqBackup.Commands
+{
+    /// <summary>
+    /// Replaces a bunqueue database with a verified backup, keeping the old files aside. Takes one
+    /// backup from the pipeline, or picks one in -Destination by -Name, -Latest or -At.
+    /// </summary>
+    [Cmdlet(VerbsData.Restore, "BqBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = InputSet)]
+    [OutputType(typeof(RestoreResult))]
+    public sealed class RestoreBqBackupCommand : BqStoreCmdlet
+    {
+        private const string InputSet = "InputObject";
+        private const string NameSet = "Name";
+        private const string LatestSet = "Latest";
+        private const string AtSet = "At";
+
+        /// <summary>The database file to replace (bunqueue's --data-path); bunqueue must be stopped.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [Alias("DataPath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        public BackupInfo InputObject { get; set; }
+
+        [Parameter(ParameterSetName = NameSet)]
+        [Parameter(ParameterSetName = LatestSet)]
+        [Parameter(ParameterSetName = AtSet)]
+        [ValidateNotNullOrEmpty]
+        public string Destination { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = NameSet)]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
+        public SwitchParameter Latest { get; set; }
+
+        /// <summary>Restore the newest backup taken at or before this time.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = AtSet)]
+        public DateTime At { get; set; }
+
+        /// <summary>Restore although the database is open elsewhere, the backup is not bunqueue's, or its metadata is missing.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        private readonly List<BackupInfo> piped = new List<BackupInfo>();
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == InputSet && InputObject != null) piped.Add(InputObject);
+        }
+
+        protected override void EndProcessing()
+        {
+            string target;
+            try
+            {
+                target = RestoreEngine.ValidateTarget(ResolvePath(Path));
+            }
+            catch (BqBackupException e)
+            {
+                Fail(e);
+                return;
+            }
+
+            if (ParameterSetName == InputSet)
+            {
+                if (piped.Count == 0) return;
+                if (piped.Count > 1)
+                    Fail(new BqBackupException(ErrorIds.MultipleBackupsForOneTarget, BqErrorCategory.InvalidArgument,
+                        $"{piped.Count} backups were piped to one restore of '{target}'; nothing was restored.", piped.Count,
+                        "Pipe exactly one backup: Get-BqBackup -Destination <d> -Latest (or -Name, -At), or Select-Object -First 1."));
+            }
+
+            try
+            {
+                var destination = ParameterSetName == InputSet ? piped[0].Destination : ResolveDestination(Destination);
+                using (var store = OpenStore(destination, createFolder: false))
+                {
+                    var ctx = Context();
+                    var backup = ParameterSetName == InputSet ? piped[0] : Pick(store, destination, ctx);
+                    var description = RestoreEngine.Describe(backup, target, DateTime.UtcNow);
+                    if (!ShouldProcess(description, description + " Continue?", "Restore-BqBackup")) return;
+                    var result = Guard(() => RestoreEngine.Run(backup, store, target, new RestoreOptions { Force = Force }, ctx));
+                    WriteObject(result);
+                }
+            }
+            catch (BqBackupException e)
+            {
+                Fail(e);
+            }
+        }
+
+        private BackupInfo Pick(Storage.IBackupStore store, string destination, OperationContext ctx)
+        {
+            var catalog = new BackupCatalog(store, destination);
+            if (ParameterSetName == NameSet) return catalog.Get(Name, ctx);
+            var backups = Guard(() => catalog.List(ctx));
+            var at = ParameterSetName == AtSet ? At.ToUniversalTime() : DateTime.MaxValue;
+            var picked = BackupCatalog.PickAt(backups, at);
+            if (picked == null)
+                throw new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
+                    ParameterSetName == AtSet
+                        ? $"No backup in '{destination}' was taken at or before {at:yyyy-MM-dd HH:mm:ss} UTC."
+                        : $"There are no backups in '{destination}'.", destination,
+                    "Check -Destination; Get-BqBackup lists what it holds.");
+            if (ParameterSetName == AtSet)
+                WriteVerbose($"Picked '{picked.Name}', taken {picked.Timestamp:yyyy-MM-dd HH:mm:ss} UTC: {GetBqBackupCommand.FormatAge(at - picked.Timestamp)} before the requested time.");
+            return picked;
+        }
+    }
+}
