@@ -14,6 +14,8 @@ namespace BqBackup
         public BqCompressionLevel CompressionLevel { get; set; } = BqCompressionLevel.Optimal;
         /// <summary>Overridable so tests can take several backups "in the same second".</summary>
         public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
+        /// <summary>Where the private scratch folder goes; null for the system temp folder (TMPDIR).</summary>
+        public string TempRoot { get; set; }
     }
 
     /// <summary>
@@ -28,7 +30,7 @@ namespace BqBackup
         {
             var clock = Stopwatch.StartNew();
             var takenAt = options.UtcNow();
-            using (var temp = new PrivateTempDirectory("snapshot"))
+            using (var temp = new PrivateTempDirectory("snapshot", options.TempRoot))
             {
                 var snapshot = temp.File("snapshot.db");
                 SqliteSnapshot.Take(databasePath, snapshot, ctx);

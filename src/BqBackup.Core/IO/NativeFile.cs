@@ -106,9 +106,9 @@ namespace BqBackup.IO
     /// </summary>
     internal sealed class PrivateTempDirectory : IDisposable
     {
-        public PrivateTempDirectory(string purpose)
+        public PrivateTempDirectory(string purpose, string root = null)
         {
-            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"bqbackup-{purpose}-{Guid.NewGuid():N}");
+            Path = System.IO.Path.Combine(root ?? System.IO.Path.GetTempPath(), $"bqbackup-{purpose}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(Path);
             NativeFile.MakePrivate(Path, isDirectory: true);
         }
