@@ -32,7 +32,6 @@ namespace BqBackup.Commands
             try
             {
                 destination = ResolveDestination(Destination);
-                store = OpenStore(destination, createFolder: !MyInvocation.BoundParameters.ContainsKey("WhatIf"));
             }
             catch (BqBackupException e)
             {
@@ -47,6 +46,12 @@ namespace BqBackup.Commands
             {
                 var fullPath = ResolvePath(path);
                 if (!ShouldProcess(fullPath, $"Back up to '{destination}'")) continue;
+                // Opened only once there is something to do, so -WhatIf creates no folder.
+                if (store == null)
+                {
+                    try { store = OpenStore(destination, createFolder: true); }
+                    catch (BqBackupException e) { Fail(e); }
+                }
                 try
                 {
                     var info = Guard(() => BackupEngine.Run(fullPath, store, destination,

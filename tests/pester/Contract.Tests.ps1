@@ -1,0 +1,56 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-BqBackupModule
+}
+
+Describe 'The cmdlets'' parameters are their contract' {
+    It '<Command> has -<Name>' -ForEach @(
+        @{ Command = 'New-BqBackup'; Name = 'Path'; Type = 'string[]' }
+        @{ Command = 'New-BqBackup'; Name = 'Destination'; Type = 'string' }
+        @{ Command = 'New-BqBackup'; Name = 'CompressionLevel'; Type = 'BqBackup.Codec.BqCompressionLevel' }
+        @{ Command = 'Get-BqBackup'; Name = 'Destination'; Type = 'string' }
+        @{ Command = 'Get-BqBackup'; Name = 'Name'; Type = 'string[]' }
+        @{ Command = 'Get-BqBackup'; Name = 'Latest'; Type = 'switch' }
+        @{ Command = 'Get-BqBackup'; Name = 'Before'; Type = 'datetime' }
+        @{ Command = 'Get-BqBackup'; Name = 'After'; Type = 'datetime' }
+        @{ Command = 'Get-BqBackup'; Name = 'At'; Type = 'datetime' }
+        @{ Command = 'Restore-BqBackup'; Name = 'Path'; Type = 'string' }
+        @{ Command = 'Restore-BqBackup'; Name = 'InputObject'; Type = 'BqBackup.BackupInfo' }
+        @{ Command = 'Restore-BqBackup'; Name = 'Destination'; Type = 'string' }
+        @{ Command = 'Restore-BqBackup'; Name = 'Name'; Type = 'string' }
+        @{ Command = 'Restore-BqBackup'; Name = 'Latest'; Type = 'switch' }
+        @{ Command = 'Restore-BqBackup'; Name = 'At'; Type = 'datetime' }
+        @{ Command = 'Restore-BqBackup'; Name = 'Force'; Type = 'switch' }
+        @{ Command = 'Remove-BqBackupExpired'; Name = 'Destination'; Type = 'string' }
+        @{ Command = 'Remove-BqBackupExpired'; Name = 'RetentionDays'; Type = 'int' }
+        @{ Command = 'Remove-BqBackupExpired'; Name = 'IncludeBunqueueBackups'; Type = 'switch' }
+        @{ Command = 'Remove-BqBackupExpired'; Name = 'InputObject'; Type = 'BqBackup.BackupInfo[]' }
+    ) {
+        Get-Command $Command | Should -HaveParameter $Name -Type $Type
+    }
+
+    It 'Restore-BqBackup requires -Path' {
+        Get-Command Restore-BqBackup | Should -HaveParameter Path -Mandatory
+    }
+
+    It '<Command> supports -WhatIf and -Confirm' -ForEach @(
+        @{ Command = 'New-BqBackup' }, @{ Command = 'Restore-BqBackup' }, @{ Command = 'Remove-BqBackupExpired' }
+    ) {
+        Get-Command $Command | Should -HaveParameter WhatIf
+        Get-Command $Command | Should -HaveParameter Confirm
+    }
+
+    It 'Restore-BqBackup asks for confirmation by default (ConfirmImpact High)' {
+        $attribute = (Get-Command Restore-BqBackup).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+        $attribute.ConfirmImpact | Should -Be 'High'
+    }
+
+    It 'Get-BqBackup changes nothing and so has no -WhatIf' {
+        (Get-Command Get-BqBackup).Parameters.Keys | Should -Not -Contain 'WhatIf'
+    }
+
+    It 'format views are keyed to the full type names' {
+        (Get-FormatData -TypeName BqBackup.BackupInfo).FormatViewDefinition | ForEach-Object { $_.Control.GetType().Name } | Should -Be 'TableControl', 'ListControl'
+        Get-FormatData -TypeName BqBackup.Restore.RestoreResult | Should -Not -BeNullOrEmpty
+    }
+}
