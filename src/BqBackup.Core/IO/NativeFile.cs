@@ -26,6 +26,13 @@ namespace BqBackup.IO
         [DllImport("libc", SetLastError = true, EntryPoint = "readlink")]
         private static extern IntPtr readlink(string path, byte[] buffer, IntPtr size);
 
+        [DllImport("libc", SetLastError = true, EntryPoint = "chown")]
+        private static extern int chown(string path, uint owner, uint group);
+
+        // statx's buffer has one layout on every Linux architecture, unlike struct stat.
+        [DllImport("libc", SetLastError = true, EntryPoint = "statx")]
+        private static extern int statx(int dirfd, string path, int flags, uint mask, byte[] buffer);
+
         [DllImport("kernel32.dll", SetLastError = true, CharSet = CharSet.Unicode, EntryPoint = "MoveFileExW")]
         private static extern bool MoveFileEx(string existing, string newName, int flags);
 
@@ -82,6 +89,33 @@ namespace BqBackup.IO
             }
             catch (EntryPointNotFoundException) { return false; }
             catch (DllNotFoundException) { return false; }
+        }
+
+        /// <summary>
+        /// Gives <paramref name="to"/> the owner, group and permission bits of <paramref name="from"/>
+        /// (a file, or for a new database its folder, whose mode is then left private). Returns why
+        /// it could not, or null: a restored database bunqueue's user cannot open is no restore.
+        /// </summary>
+        public static string TryCopyOwnership(string from, string to, bool copyMode)
+        {
+            if (IsWindows) return null;
+            try
+            {
+                var buffer = new byte[256];
+                const int AT_FDCWD = -100;
+                if (statx(AT_FDCWD, from, 0, 0x7ff /* STATX_BASIC_STATS */, buffer) != 0)
+                    return $"cannot read the owner of '{from}': {new Win32Exception(Marshal.GetLastWin32Error()).Message}";
+                var uid = BitConverter.ToUInt32(buffer, 20);
+                var gid = BitConverter.ToUInt32(buffer, 24);
+                var mode = BitConverter.ToUInt16(buffer, 28) & 0xFFFu;
+                if (copyMode && chmod(to, mode) != 0)
+                    return $"cannot set the mode of '{to}': {new Win32Exception(Marshal.GetLastWin32Error()).Message}";
+                if (chown(to, uid, gid) != 0)
+                    return $"cannot give '{to}' to uid {uid} gid {gid}: {new Win32Exception(Marshal.GetLastWin32Error()).Message}";
+                return null;
+            }
+            catch (EntryPointNotFoundException) { return null; }
+            catch (DllNotFoundException) { return null; }
         }
 
         public static string ReadLink(string path)

@@ -228,6 +228,9 @@ namespace BqBackup.Restore
             var stamp = AsideStamp(nowUtc);
             var moved = new List<MovedFile>();
             var linkedDatabase = false;
+            var exists = File.Exists(targetPath);
+            var problem = NativeFile.TryCopyOwnership(exists ? targetPath : System.IO.Path.GetDirectoryName(targetPath), temp, copyMode: exists);
+            if (problem != null) ctx.WriteWarning($"The restored database may not be usable by bunqueue's user: {problem}.");
             try
             {
                 if (File.Exists(targetPath))
