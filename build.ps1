@@ -51,6 +51,11 @@ $env:DOTNET_NOLOGO = '1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
 $env:NO_COLOR = '1'
+# No build servers or reused MSBuild nodes left running after the build: they would outlive this
+# script, holding CI's output pipe open, and keep files locked.
+$env:MSBUILDDISABLENODEREUSE = '1'
+$env:DOTNET_CLI_USE_MSBUILD_SERVER = '0'
+$env:UseSharedCompilation = 'false'
 
 $Root        = $PSScriptRoot
 $OutDir      = Join-Path $Root 'out'
