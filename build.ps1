@@ -477,6 +477,12 @@ function Invoke-Demo {
 
 # ---------------------------------------------------------------------------------------------
 
+# Demo arguments are relative to where the caller stands, not to the repository root.
+if ($Path) { $Path = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path) }
+if ($Destination -and $Destination -notmatch '^[A-Za-z][A-Za-z0-9+.-]*://') {
+    $Destination = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Destination)
+}
+
 $exitCode = 0
 Push-Location -LiteralPath $Root
 try {
