@@ -128,7 +128,7 @@ function Get-NativeSqliteName {
 # The command line that starts a child pwsh of the very version running this script: under
 # `dotnet pwsh` the process is the dotnet host, so the child is `dotnet <PSHOME>/pwsh.dll`.
 function Get-PwshCommand {
-    $process = [Environment]::ProcessPath
+    $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
     $leaf = [System.IO.Path]::GetFileNameWithoutExtension($process)
     if ($leaf -eq 'dotnet') {
         $dll = Join-Path $PSHOME 'pwsh.dll'
@@ -319,7 +319,8 @@ function Invoke-XunitTests {
         $n = { param($name) $v = $counters.GetAttribute($name); if ($v) { [int]$v } else { 0 } }
         $result.Passed  = & $n 'passed'
         $result.Failed  = (& $n 'failed') + (& $n 'error') + (& $n 'timeout') + (& $n 'aborted')
-        $result.Skipped = (& $n 'notExecuted') + (& $n 'inconclusive')
+        # A skipped xunit test is counted in 'total' but not in 'executed' nor 'notExecuted'.
+        $result.Skipped = [Math]::Max(0, (& $n 'total') - $result.Passed - $result.Failed)
         if ($code -ne 0 -and $result.Failed -eq 0) {
             $result.Crashed = $true
             $result.Note = "dotnet test exited $code with no failed test recorded"
