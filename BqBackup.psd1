@@ -1,0 +1,31 @@
+@{
+    # The cmdlets live in BqBackup.dll; the engine (BqBackup.Core.dll) and its dependencies,
+    # with the native SQLite library, sit beside it in the built module folder (out/BqBackup).
+    RootModule           = 'BqBackup.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '8fc9fb0d-7856-40e0-97a3-19fb58a62f6c'
+    Author               = 'BqBackup contributors'
+    CompanyName          = 'BqBackup contributors'
+    Copyright            = '(c) 2026 BqBackup contributors. All rights reserved.'
+    Description          = 'Backs up the bunqueue job queue''s SQLite database to a folder or to S3-compatible storage: consistent snapshots of a live database, gzip compression, listing of the backups kept, verified restore, and retention of old backups.'
+
+    CompatiblePSEditions = @('Core', 'Desktop')
+    PowerShellVersion    = '5.1'
+
+    FormatsToProcess     = @('BqBackup.Format.ps1xml')
+
+    CmdletsToExport      = @('New-BqBackup', 'Get-BqBackup', 'Restore-BqBackup', 'Remove-BqBackupExpired')
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('bunqueue', 'SQLite', 'Backup', 'Restore', 'S3', 'Retention', 'Queue',
+                             'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/bqbackup/BqBackup'
+            LicenseUri   = 'https://github.com/bqbackup/BqBackup/blob/main/LICENSE'
+            ReleaseNotes = '0.1.0: first release. New-BqBackup takes a consistent snapshot of a bunqueue database and stores it gzip-compressed in a folder or an S3-compatible bucket; Get-BqBackup lists the backups kept; Restore-BqBackup restores one after verifying its checksum; Remove-BqBackupExpired applies a retention policy.'
+        }
+    }
+}

@@ -1,0 +1,61 @@
+# Runs against the built module: `./build.ps1 -Task Test` builds out/BqBackup first.
+
+BeforeAll {
+    $script:ModuleDir = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../out/BqBackup'))
+    $script:ManifestPath = Join-Path $ModuleDir 'BqBackup.psd1'
+    $script:ExpectedCmdlets = @('Get-BqBackup', 'New-BqBackup', 'Remove-BqBackupExpired', 'Restore-BqBackup')
+
+    Remove-Module BqBackup -Force -ErrorAction Ignore
+    # Kept rather than thrown, so that each test below reports its own cause.
+    $script:ImportErrors = @()
+    try {
+        Import-Module $ManifestPath -Force -ErrorAction Stop
+    }
+    catch {
+        $script:ImportErrors = @($_)
+    }
+}
+
+AfterAll {
+    Remove-Module BqBackup -Force -ErrorAction Ignore
+}
+
+Describe 'The built module folder' {
+    It 'has a manifest that Test-ModuleManifest accepts' {
+        $info = Test-ModuleManifest -Path $ManifestPath -ErrorAction Stop
+        $info.Name | Should -Be 'BqBackup'
+        $info.Version | Should -Be ([version] '0.1.0')
+    }
+
+    It 'declares exactly the four cmdlets, and no functions, aliases or variables' {
+        $data = Import-PowerShellDataFile -LiteralPath $ManifestPath
+        (@($data.CmdletsToExport) | Sort-Object) -join ', ' | Should -Be ($ExpectedCmdlets -join ', ')
+        @($data.FunctionsToExport).Count | Should -Be 0
+        @($data.AliasesToExport).Count | Should -Be 0
+        @($data.VariablesToExport).Count | Should -Be 0
+    }
+
+    It 'has the native SQLite library beside BqBackup.dll' {
+        $native = if ($IsWindows) { 'e_sqlite3.dll' } elseif ($IsMacOS) { 'libe_sqlite3.dylib' } else { 'libe_sqlite3.so' }
+        Join-Path $ModuleDir 'BqBackup.dll' | Should -Exist
+        Join-Path $ModuleDir $native | Should -Exist
+    }
+
+    It 'does not ship PowerShell''s own assemblies' {
+        Join-Path $ModuleDir 'System.Management.Automation.dll' | Should -Not -Exist
+        @(Get-ChildItem -LiteralPath $ModuleDir -Filter 'Microsoft.PowerShell.*').Count | Should -Be 0
+    }
+}
+
+Describe 'The imported module' {
+    It 'imports without error' {
+        ($ImportErrors | ForEach-Object { "$_" }) -join [Environment]::NewLine | Should -BeNullOrEmpty
+        Get-Module BqBackup | Should -Not -BeNullOrEmpty
+    }
+
+    It 'exports exactly New-BqBackup, Get-BqBackup, Restore-BqBackup and Remove-BqBackupExpired' {
+        $exported = @(Get-Command -Module BqBackup -ErrorAction Ignore | ForEach-Object Name | Sort-Object)
+        $exported -join ', ' | Should -Be ($ExpectedCmdlets -join ', ')
+        @(Get-Command -Module BqBackup -CommandType Cmdlet -ErrorAction Ignore).Count | Should -Be 4
+    }
+}
