@@ -73,6 +73,7 @@ namespace BqBackup
         public const string RestoreTargetIsDirectory = "RestoreTargetIsDirectory";
         public const string DatabaseInUse = "DatabaseInUse";
         public const string RestoreFailed = "RestoreFailed";
+        public const string RestoreInProgress = "RestoreInProgress";
         public const string MultipleBackupsForOneTarget = "MultipleBackupsForOneTarget";
         public const string InvalidRetention = "InvalidRetention";
         public const string RemoveFailed = "RemoveFailed";

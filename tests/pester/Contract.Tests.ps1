@@ -21,6 +21,12 @@ Describe 'The cmdlets'' parameters are their contract' {
         @{ Command = 'Restore-BqBackup'; Name = 'Latest'; Type = 'switch' }
         @{ Command = 'Restore-BqBackup'; Name = 'At'; Type = 'datetime' }
         @{ Command = 'Restore-BqBackup'; Name = 'Force'; Type = 'switch' }
+        @{ Command = 'Test-BqBackup'; Name = 'InputObject'; Type = 'BqBackup.BackupInfo' }
+        @{ Command = 'Test-BqBackup'; Name = 'Destination'; Type = 'string' }
+        @{ Command = 'Test-BqBackup'; Name = 'Name'; Type = 'string[]' }
+        @{ Command = 'Test-BqBackup'; Name = 'Latest'; Type = 'switch' }
+        @{ Command = 'Test-BqBackup'; Name = 'At'; Type = 'datetime' }
+        @{ Command = 'Test-BqBackup'; Name = 'All'; Type = 'switch' }
         @{ Command = 'Remove-BqBackupExpired'; Name = 'Destination'; Type = 'string' }
         @{ Command = 'Remove-BqBackupExpired'; Name = 'RetentionDays'; Type = 'int' }
         @{ Command = 'Remove-BqBackupExpired'; Name = 'IncludeBunqueueBackups'; Type = 'switch' }
@@ -52,5 +58,6 @@ Describe 'The cmdlets'' parameters are their contract' {
     It 'format views are keyed to the full type names' {
         (Get-FormatData -TypeName BqBackup.BackupInfo).FormatViewDefinition | ForEach-Object { $_.Control.GetType().Name } | Should -Be 'TableControl', 'ListControl'
         Get-FormatData -TypeName BqBackup.Restore.RestoreResult | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName BqBackup.Restore.BackupTestResult | Should -Not -BeNullOrEmpty
     }
 }

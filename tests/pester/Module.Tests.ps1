@@ -3,7 +3,7 @@
 BeforeAll {
     $script:ModuleDir = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../out/BqBackup'))
     $script:ManifestPath = Join-Path $ModuleDir 'BqBackup.psd1'
-    $script:ExpectedCmdlets = @('Get-BqBackup', 'New-BqBackup', 'Remove-BqBackupExpired', 'Restore-BqBackup')
+    $script:ExpectedCmdlets = @('Get-BqBackup', 'New-BqBackup', 'Remove-BqBackupExpired', 'Restore-BqBackup', 'Test-BqBackup')
 
     Remove-Module BqBackup -Force -ErrorAction Ignore
     # Kept rather than thrown, so that each test below reports its own cause.
@@ -53,7 +53,7 @@ Describe 'The imported module' {
         Get-Module BqBackup | Should -Not -BeNullOrEmpty
     }
 
-    It 'exports exactly New-BqBackup, Get-BqBackup, Restore-BqBackup and Remove-BqBackupExpired' {
+    It 'exports exactly the five cmdlets' {
         $exported = @(Get-Command -Module BqBackup -ErrorAction Ignore | ForEach-Object Name | Sort-Object)
         $exported -join ', ' | Should -Be ($ExpectedCmdlets -join ', ')
         @(Get-Command -Module BqBackup -CommandType Cmdlet -ErrorAction Ignore).Count | Should -Be 4

@@ -96,17 +96,13 @@ namespace BqBackup.Restore
 
             var folder = System.IO.Path.GetDirectoryName(targetPath);
             var temp = System.IO.Path.Combine(folder, "." + System.IO.Path.GetFileName(targetPath) + TempMarker + Guid.NewGuid().ToString("N"));
+            using (var restoreLock = AcquireLock(targetPath))
             try
             {
                 CodecResult decoded;
                 try
                 {
-                    using (var output = NativeFile.CreatePrivate(temp, 1 << 20))
-                    {
-                        using (var body = store.OpenRead(backup.Name, ctx.Cancellation))
-                            decoded = GzipCodec.Decompress(body, backup.Size, output, ctx, "Restore", backup.Name);
-                        output.Flush(true);
-                    }
+                    decoded = BackupVerifier.Fetch(backup, store, temp, ctx, "Restore");
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
@@ -114,31 +110,9 @@ namespace BqBackup.Restore
                         $"Cannot write the restored database beside '{targetPath}': {e.Message}. The database was not changed.", targetPath,
                         "Check free space and that this user may write to the database's folder.", e);
                 }
-                ctx.CompleteProgress("Restore");
-                ctx.WriteVerbose($"Fetched '{backup.Name}': {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}.");
-                var checksumVerified = Verify(backup, decoded);
-
-                string integrity;
-                DatabaseInspection inspection;
-                try
-                {
-                    using (var connection = SqliteFiles.OpenReadOnly(temp))
-                    {
-                        ctx.ReportProgress("Verify", "Running integrity_check on the restored copy", 0, -1);
-                        integrity = DatabaseInspector.IntegrityCheck(connection);
-                        inspection = integrity == "ok" ? DatabaseInspector.Inspect(connection) : null;
-                        ctx.CompleteProgress("Verify");
-                    }
-                }
-                catch (Microsoft.Data.Sqlite.SqliteException e)
-                {
-                    integrity = e.Message;
-                    inspection = null;
-                }
-                if (integrity != "ok")
-                    throw new BqBackupException(ErrorIds.BackupIntegrityCheckFailed, BqErrorCategory.InvalidData,
-                        $"The backup '{backup.Name}' is not a sound SQLite database (integrity_check: {integrity}). The database was not changed.", backup.Name,
-                        "Restore an older backup; this one cannot be used.");
+                var checksumVerified = Unchanged(() => BackupVerifier.VerifyChecksum(backup, decoded));
+                var inspection = Unchanged(() => BackupVerifier.CheckDatabase(backup, temp, ctx));
+                var integrity = "ok";
                 if (!inspection.IsBunqueue)
                 {
                     if (!options.Force)
@@ -147,7 +121,6 @@ namespace BqBackup.Restore
                             backup.Name, "Pick a backup of bunqueue's database, or add -Force if this file is really what you want there.");
                     ctx.WriteWarning($"The backup '{backup.Name}' is not a bunqueue database (missing tables: {string.Join(", ", inspection.MissingTables)}); restoring it because of -Force.");
                 }
-                ctx.WriteVerbose($"integrity_check ok; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"}.");
 
                 CheckNotInUse(targetPath, options, ctx);
                 ctx.ThrowIfCancelled();
@@ -186,22 +159,43 @@ namespace BqBackup.Restore
             ctx.WriteWarning($"The backup '{backup.Name}' has no usable metadata: its checksum cannot be verified; relying on integrity_check because of -Force.");
         }
 
-        private static bool Verify(BackupInfo backup, CodecResult decoded)
+        /// <summary>Adds the reassurance an operator needs to a verification failure: nothing live changed.</summary>
+        private static T Unchanged<T>(Func<T> check)
         {
-            if (backup.Status != BackupStatus.Ok) return false;
-            if (backup.ExpectedSize.HasValue && backup.ExpectedSize.Value != decoded.EncodedBytes)
-                throw new BqBackupException(ErrorIds.SizeMismatch, BqErrorCategory.InvalidData,
-                    $"The backup '{backup.Name}' holds {decoded.EncodedBytes:N0} bytes but its metadata records {backup.ExpectedSize.Value:N0}: it was altered or cut short. The database was not changed.",
-                    backup.Name, "Restore an older backup; this one cannot be trusted.");
-            if (backup.DatabaseSize.HasValue && backup.DatabaseSize.Value != decoded.RawBytes)
-                throw new BqBackupException(ErrorIds.SizeMismatch, BqErrorCategory.InvalidData,
-                    $"The backup '{backup.Name}' decompresses to {decoded.RawBytes:N0} bytes but its metadata records {backup.DatabaseSize.Value:N0}. The database was not changed.",
-                    backup.Name, "Restore an older backup; this one cannot be trusted.");
-            if (!string.Equals(backup.Sha256, decoded.Sha256, StringComparison.OrdinalIgnoreCase))
-                throw new BqBackupException(ErrorIds.ChecksumMismatch, BqErrorCategory.InvalidData,
-                    $"The backup '{backup.Name}' has SHA-256 {decoded.Sha256} but its metadata records {backup.Sha256}. The database was not changed.",
-                    backup.Name, "Restore an older backup; this one was altered after it was written.");
-            return true;
+            try { return check(); }
+            catch (BqBackupException e)
+            {
+                throw new BqBackupException(e.ErrorId, e.Category, e.Message + " The database was not changed.", e.TargetObject, e.RecommendedAction, e.InnerException);
+            }
+        }
+
+        /// <summary>
+        /// One restore per database at a time, and what a killed restore left (its temp file) is
+        /// removed by the next one: the lock is an flock the kernel drops with its process.
+        /// </summary>
+        private static IDisposable AcquireLock(string targetPath)
+        {
+            var folder = System.IO.Path.GetDirectoryName(targetPath);
+            var name = System.IO.Path.GetFileName(targetPath);
+            var lockPath = System.IO.Path.Combine(folder, "." + name + ".bqrestore.lock");
+            FileStream lockFile;
+            try
+            {
+                lockFile = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException e)
+            {
+                throw new BqBackupException(ErrorIds.RestoreInProgress, BqErrorCategory.ResourceBusy,
+                    $"Another restore of '{targetPath}' is running.", targetPath, "Wait for it to finish; two restores of one database cannot both win.", e);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new BqBackupException(ErrorIds.RestoreFailed, BqErrorCategory.PermissionDenied,
+                    $"Cannot write to the folder of '{targetPath}': {e.Message}. The database was not changed.", targetPath,
+                    "Run the restore as a user who may write to bunqueue's data folder.", e);
+            }
+            foreach (var stale in Directory.GetFiles(folder, "." + name + TempMarker + "*")) NativeFile.TryDelete(stale);
+            return lockFile;
         }
 
         private static void CheckNotInUse(string targetPath, RestoreOptions options, OperationContext ctx)

@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using BqBackup.Catalog;
+using BqBackup.Codec;
+using BqBackup.IO;
+using BqBackup.Snapshot;
+using BqBackup.Storage;
+
+namespace BqBackup.Restore
+{
+    /// <summary>What Test-BqBackup found: a clear verdict and every reason behind a failure.</summary>
+    public sealed class BackupTestResult
+    {
+        public string Name { get; set; }
+        public string Destination { get; set; }
+        public DateTime Timestamp { get; set; }
+        public string Origin { get; set; }
+        public bool Passed => Reasons.Count == 0;
+        public string Result => Passed ? "Passed" : "Failed";
+        public List<string> Reasons { get; } = new List<string>();
+        public bool ChecksumVerified { get; set; }
+        public string IntegrityCheck { get; set; }
+        public int? SchemaVersion { get; set; }
+        public JobCounts Counts { get; set; }
+        public long? DatabaseSize { get; set; }
+        public TimeSpan Duration { get; set; }
+        public BackupInfo Backup { get; set; }
+    }
+
+    /// <summary>
+    /// The checks a backup must pass before it is trusted, shared by restore (which stops at the
+    /// first failure) and Test-BqBackup (which reports every one).
+    /// </summary>
+    public static class BackupVerifier
+    {
+        /// <summary>Streams the body into <paramref name="path"/> (created private), gunzipping and hashing as it goes.</summary>
+        internal static CodecResult Fetch(BackupInfo backup, IBackupStore store, string path, OperationContext ctx, string activity)
+        {
+            using (var output = NativeFile.CreatePrivate(path, 1 << 20))
+            {
+                CodecResult decoded;
+                using (var body = store.OpenRead(backup.Name, ctx.Cancellation))
+                    decoded = GzipCodec.Decompress(body, backup.Size, output, ctx, activity, backup.Name);
+                output.Flush(true);
+                ctx.CompleteProgress(activity);
+                ctx.WriteVerbose($"Fetched '{backup.Name}': {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}.");
+                return decoded;
+            }
+        }
+
+        /// <summary>True when the sidecar's sizes and checksum match; throws on a mismatch; false when there is no metadata to check against.</summary>
+        internal static bool VerifyChecksum(BackupInfo backup, CodecResult decoded)
+        {
+            if (backup.Status != BackupStatus.Ok) return false;
+            if (backup.ExpectedSize.HasValue && backup.ExpectedSize.Value != decoded.EncodedBytes)
+                throw new BqBackupException(ErrorIds.SizeMismatch, BqErrorCategory.InvalidData,
+                    $"The backup '{backup.Name}' holds {decoded.EncodedBytes:N0} bytes but its metadata records {backup.ExpectedSize.Value:N0}: it was altered or cut short.",
+                    backup.Name, "Use an older backup; this one cannot be trusted.");
+            if (backup.DatabaseSize.HasValue && backup.DatabaseSize.Value != decoded.RawBytes)
+                throw new BqBackupException(ErrorIds.SizeMismatch, BqErrorCategory.InvalidData,
+                    $"The backup '{backup.Name}' decompresses to {decoded.RawBytes:N0} bytes but its metadata records {backup.DatabaseSize.Value:N0}.",
+                    backup.Name, "Use an older backup; this one cannot be trusted.");
+            if (!string.Equals(backup.Sha256, decoded.Sha256, StringComparison.OrdinalIgnoreCase))
+                throw new BqBackupException(ErrorIds.ChecksumMismatch, BqErrorCategory.InvalidData,
+                    $"The backup '{backup.Name}' has SHA-256 {decoded.Sha256} but its metadata records {backup.Sha256}.",
+                    backup.Name, "Use an older backup; this one was altered after it was written.");
+            return true;
+        }
+
+        /// <summary>integrity_check, then what the database holds; BackupIntegrityCheckFailed when it is not sound.</summary>
+        internal static DatabaseInspection CheckDatabase(BackupInfo backup, string path, OperationContext ctx)
+        {
+            string integrity;
+            DatabaseInspection inspection = null;
+            try
+            {
+                using (var connection = SqliteFiles.OpenReadOnly(path))
+                {
+                    ctx.ReportProgress("Verify", $"Running integrity_check on '{backup.Name}'", 0, -1);
+                    integrity = DatabaseInspector.IntegrityCheck(connection);
+                    if (integrity == "ok") inspection = DatabaseInspector.Inspect(connection);
+                    ctx.CompleteProgress("Verify");
+                }
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e)
+            {
+                integrity = e.Message;
+            }
+            if (integrity != "ok")
+                throw new BqBackupException(ErrorIds.BackupIntegrityCheckFailed, BqErrorCategory.InvalidData,
+                    $"The backup '{backup.Name}' is not a sound SQLite database (integrity_check: {integrity}).", backup.Name,
+                    "Use an older backup; this one cannot be used.");
+            ctx.WriteVerbose($"integrity_check ok; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"}.");
+            return inspection;
+        }
+
+        /// <summary>
+        /// Every check a restore makes, and more, in a private temp folder: nothing live is touched.
+        /// Data problems become reasons on the result; only cancellation and an unreachable store throw.
+        /// </summary>
+        public static BackupTestResult Test(BackupInfo backup, IBackupStore store, OperationContext ctx, string tempRoot = null)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = new BackupTestResult
+            {
+                Name = backup.Name, Destination = backup.Destination, Timestamp = backup.Timestamp, Origin = backup.Origin, Backup = backup,
+            };
+            if (backup.Status == BackupStatus.MissingMetadata) result.Reasons.Add($"no sidecar '{BackupNaming.MetadataNameFor(backup.Name)}': the checksum cannot be verified");
+            if (backup.Status == BackupStatus.InvalidMetadata) result.Reasons.Add($"the sidecar '{BackupNaming.MetadataNameFor(backup.Name)}' is unreadable: the checksum cannot be verified");
+
+            using (var temp = new PrivateTempDirectory("test", tempRoot))
+            {
+                var path = temp.File("candidate.db");
+                CodecResult decoded;
+                try
+                {
+                    decoded = Fetch(backup, store, path, ctx, "Test");
+                }
+                catch (BqBackupException e) when (e.ErrorId == ErrorIds.BackupCorrupt || e.ErrorId == ErrorIds.BackupNotFound)
+                {
+                    result.Reasons.Add(e.Message);
+                    result.Duration = clock.Elapsed;
+                    return result;
+                }
+                result.DatabaseSize = decoded.RawBytes;
+                try { result.ChecksumVerified = VerifyChecksum(backup, decoded); }
+                catch (BqBackupException e) { result.Reasons.Add(e.Message); }
+
+                DatabaseInspection inspection;
+                try { inspection = CheckDatabase(backup, path, ctx); }
+                catch (BqBackupException e)
+                {
+                    result.IntegrityCheck = "failed";
+                    result.Reasons.Add(e.Message);
+                    result.Duration = clock.Elapsed;
+                    return result;
+                }
+                result.IntegrityCheck = "ok";
+                result.SchemaVersion = inspection.SchemaVersion;
+                result.Counts = inspection.Counts;
+                if (!inspection.IsBunqueue)
+                    result.Reasons.Add($"not a bunqueue database: missing tables {string.Join(", ", inspection.MissingTables)}");
+                else if (inspection.SchemaVersion == null)
+                    result.Reasons.Add("the migrations table is empty: bunqueue could not tell the schema version");
+                if (backup.SchemaVersion.HasValue && inspection.SchemaVersion != backup.SchemaVersion)
+                    result.Reasons.Add($"schema version {inspection.SchemaVersion} differs from the {backup.SchemaVersion} its metadata records");
+                if (backup.Counts != null && inspection.Counts != null && backup.Counts.ToString() != inspection.Counts.ToString())
+                    result.Reasons.Add($"row counts ({inspection.Counts}) differ from those its metadata records ({backup.Counts})");
+                ctx.WriteVerbose($"'{backup.Name}': {(result.Passed ? "passed" : "failed: " + string.Join("; ", result.Reasons))}.");
+                result.Duration = clock.Elapsed;
+                return result;
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using BqBackup.Catalog;
+using BqBackup.Restore;
+
+namespace BqBackup.Commands
+{
+    /// <summary>
+    /// Proves a backup restores: fetches it into a private temp folder, verifies its checksum,
+    /// runs integrity_check and checks it is a bunqueue database, without touching anything live.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "BqBackup", DefaultParameterSetName = InputSet)]
+    [OutputType(typeof(BackupTestResult))]
+    public sealed class TestBqBackupCommand : BqStoreCmdlet
+    {
+        private const string InputSet = "InputObject";
+        private const string NameSet = "Name";
+        private const string LatestSet = "Latest";
+        private const string AtSet = "At";
+        private const string AllSet = "All";
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        public BackupInfo InputObject { get; set; }
+
+        [Parameter(Position = 0, ParameterSetName = NameSet)]
+        [Parameter(Position = 0, ParameterSetName = LatestSet)]
+        [Parameter(Position = 0, ParameterSetName = AtSet)]
+        [Parameter(Position = 0, ParameterSetName = AllSet)]
+        [ValidateNotNullOrEmpty]
+        public string Destination { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = NameSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] Name { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
+        public SwitchParameter Latest { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = AtSet)]
+        public DateTime At { get; set; }
+
+        /// <summary>Test every backup in the destination.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = AllSet)]
+        public SwitchParameter All { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                if (ParameterSetName == InputSet)
+                {
+                    if (InputObject == null) return;
+                    using (var store = OpenStore(InputObject.Destination, createFolder: false))
+                        WriteObject(Guard(() => BackupVerifier.Test(InputObject, store, Context())));
+                    return;
+                }
+
+                var destination = ResolveDestination(Destination);
+                using (var store = OpenStore(destination, createFolder: false))
+                {
+                    var ctx = Context();
+                    var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
+                    foreach (var backup in Select(backups, destination))
+                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx)));
+                }
+            }
+            catch (BqBackupException e)
+            {
+                Fail(e);
+            }
+        }
+
+        private IEnumerable<BackupInfo> Select(IReadOnlyList<BackupInfo> backups, string destination)
+        {
+            switch (ParameterSetName)
+            {
+                case AllSet:
+                    return backups;
+                case NameSet:
+                    var found = new List<BackupInfo>();
+                    foreach (var name in Name)
+                    {
+                        var match = backups.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.Ordinal));
+                        if (match != null) found.Add(match);
+                        else Report(new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
+                            $"There is no backup named '{name}' in '{destination}'.", name, "Run Get-BqBackup -Destination to see the names."));
+                    }
+                    return found;
+                default:
+                    var at = ParameterSetName == AtSet ? At.ToUniversalTime() : DateTime.MaxValue;
+                    var picked = BackupCatalog.PickAt(backups, at);
+                    if (picked == null)
+                        throw new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
+                            $"No backup in '{destination}'{(ParameterSetName == AtSet ? $" was taken at or before {at:yyyy-MM-dd HH:mm:ss} UTC" : "")}.", destination,
+                            "Check -Destination; Get-BqBackup lists what it holds.");
+                    return new[] { picked };
+            }
+        }
+    }
+}
