@@ -34,6 +34,7 @@ namespace BqBackup
             {
                 var snapshot = temp.File("snapshot.db");
                 SqliteSnapshot.Take(databasePath, snapshot, ctx);
+                FailPoints.Hit("backup-snapshot-taken");
                 ctx.ThrowIfCancelled();
 
                 DatabaseInspection inspection;
@@ -65,6 +66,7 @@ namespace BqBackup
                         using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
                             encoded = GzipCodec.Compress(input, input.Length, upload.Content, options.CompressionLevel, ctx, "Backup");
                         ctx.CompleteProgress("Backup");
+                        FailPoints.Hit("backup-body-written");
 
                         var meta = new BackupMetadata
                         {
@@ -83,7 +85,9 @@ namespace BqBackup
                         // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
                         store.Put(metaName, meta.ToJson(), "application/json", overwrite: false, ctx.Cancellation);
                         metadataWritten = true;
+                        FailPoints.Hit("backup-sidecar-written");
                         upload.Commit(ctx.Cancellation);
+                        FailPoints.Hit("backup-committed");
                         ctx.WriteVerbose($"Stored {encoded.EncodedBytes:N0} bytes (database {encoded.RawBytes:N0} bytes, sha256 {encoded.Sha256}) in {clock.Elapsed.TotalSeconds:F2} s.");
 
                         return new BackupInfo

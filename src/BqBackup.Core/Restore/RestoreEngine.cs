@@ -103,6 +103,7 @@ namespace BqBackup.Restore
                 try
                 {
                     decoded = BackupVerifier.Fetch(backup, store, temp, ctx, "Restore");
+                    FailPoints.Hit("restore-fetched");
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
@@ -122,6 +123,7 @@ namespace BqBackup.Restore
                     ctx.WriteWarning($"The backup '{backup.Name}' is not a bunqueue database (missing tables: {string.Join(", ", inspection.MissingTables)}); restoring it because of -Force.");
                 }
 
+                FailPoints.Hit("restore-verified");
                 CheckNotInUse(targetPath, options, ctx);
                 ctx.ThrowIfCancelled();
                 var moved = SwapIn(temp, targetPath, options.UtcNow(), ctx);
@@ -233,14 +235,17 @@ namespace BqBackup.Restore
                     if (!NativeFile.TryHardLink(targetPath, aside)) File.Copy(targetPath, aside);
                     linkedDatabase = true;
                     moved.Add(new MovedFile(targetPath, aside));
+                    FailPoints.Hit("restore-database-kept");
                 }
                 foreach (var companion in SqliteFiles.CompanionSuffixes.Select(s => targetPath + s).Where(File.Exists))
                 {
                     var aside = AsideName(companion, stamp);
                     File.Move(companion, aside);
                     moved.Add(new MovedFile(companion, aside));
+                    FailPoints.Hit("restore-moved" + companion.Substring(targetPath.Length));
                 }
                 NativeFile.ReplaceAtomically(temp, targetPath);
+                FailPoints.Hit("restore-renamed");
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
