@@ -30,6 +30,12 @@ Describe 'The cmdlets'' parameters are their contract' {
         @{ Command = 'Remove-BqBackupExpired'; Name = 'Destination'; Type = 'string' }
         @{ Command = 'Remove-BqBackupExpired'; Name = 'RetentionDays'; Type = 'int' }
         @{ Command = 'Remove-BqBackupExpired'; Name = 'IncludeBunqueueBackups'; Type = 'switch' }
+        @{ Command = 'Remove-BqBackupExpired'; Name = 'KeepLast'; Type = 'int' }
+        @{ Command = 'Remove-BqBackupExpired'; Name = 'KeepHourly'; Type = 'int' }
+        @{ Command = 'Remove-BqBackupExpired'; Name = 'KeepDaily'; Type = 'int' }
+        @{ Command = 'Remove-BqBackupExpired'; Name = 'KeepWeekly'; Type = 'int' }
+        @{ Command = 'Remove-BqBackupExpired'; Name = 'KeepMonthly'; Type = 'int' }
+        @{ Command = 'Remove-BqBackupExpired'; Name = 'KeepYearly'; Type = 'int' }
         @{ Command = 'Remove-BqBackupExpired'; Name = 'InputObject'; Type = 'BqBackup.BackupInfo[]' }
     ) {
         Get-Command $Command | Should -HaveParameter $Name -Type $Type

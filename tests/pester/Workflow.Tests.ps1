@@ -222,10 +222,25 @@ Describe 'Remove-BqBackupExpired' {
     }
 
     It '-WhatIf lists what would go and removes nothing' {
-        $out = Invoke-ChildPwsh "Remove-BqBackupExpired -Destination '$dest' -RetentionDays 7 -WhatIf"
+        $out = Invoke-ChildPwsh "Remove-BqBackupExpired -Destination '$dest' -RetentionDays 7 -WhatIf | Out-Null"
         $out | Should -Match ([regex]::Escape($old))
-        $out | Should -Match 'older than 7 day'
+        $out | Should -Match 'kept by no rule of -RetentionDays 7'
         Get-BqBackup -Destination $dest | Should -HaveCount 4
+    }
+
+    It '-WhatIf outputs a decision for every backup, with the rule behind it' {
+        $decisions = Remove-BqBackupExpired -Destination $dest -KeepLast 1 -KeepDaily 3 -WhatIf
+        $decisions | Should -HaveCount 4
+        $decisions[0].GetType().FullName | Should -Be 'BqBackup.Retention.RetentionDecision'
+        ($decisions | Where-Object Name -eq $seed.Name).Reason | Should -Match 'newest.*one of the last 1.*daily'
+        ($decisions | Where-Object Name -eq $older).Action | Should -Be 'Remove'
+        ($decisions | Where-Object Name -eq $older).Reason | Should -Match 'kept by no rule of -KeepLast 1 -KeepDaily 3'
+        Get-BqBackup -Destination $dest | Should -HaveCount 4
+    }
+
+    It 'grandfather-father-son rules keep the newest of each period' {
+        $removed = Remove-BqBackupExpired -Destination $dest -KeepDaily 2
+        $removed.Name | Sort-Object | Should -Be (@($old, $older) | Sort-Object)
     }
 
     It 'leaves bunqueue''s own backups alone unless -IncludeBunqueueBackups' {

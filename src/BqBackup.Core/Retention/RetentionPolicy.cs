@@ -1,23 +1,36 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using BqBackup.Storage;
 
 namespace BqBackup.Retention
 {
     /// <summary>
-    /// Which backups to keep. Each rule names the backups it keeps; a backup goes only when no
-    /// rule keeps it (restic's forget works the same way), so rules added later combine as a union.
+    /// Which backups to keep. Each rule names the backups it keeps and a backup goes only when no
+    /// rule keeps it, so rules combine as a union (restic's forget works the same way). Periods
+    /// are UTC calendar periods; a -Keep{Period} n rule keeps the newest backup of each of the last
+    /// n periods that have a backup.
     /// </summary>
     public sealed class RetentionPolicy
     {
         public const int DefaultRetentionDays = 7;
 
         /// <summary>Keep backups taken within this many days.</summary>
-        public int RetentionDays { get; set; } = DefaultRetentionDays;
+        public int? RetentionDays { get; set; }
+        /// <summary>Keep the newest n backups, as bunqueue's built-in retention does.</summary>
+        public int? KeepLast { get; set; }
+        public int? KeepHourly { get; set; }
+        public int? KeepDaily { get; set; }
+        public int? KeepWeekly { get; set; }
+        public int? KeepMonthly { get; set; }
+        public int? KeepYearly { get; set; }
 
         /// <summary>bunqueue's own backups are left to bunqueue's retention unless this is set.</summary>
         public bool IncludeBunqueueBackups { get; set; }
+
+        public bool HasRule => RetentionDays.HasValue || KeepLast.HasValue || KeepHourly.HasValue || KeepDaily.HasValue
+                               || KeepWeekly.HasValue || KeepMonthly.HasValue || KeepYearly.HasValue;
 
         /// <summary>S3_BACKUP_RETENTION, as bunqueue's operators already set it, read as days; else 7.</summary>
         public static int DefaultDays(IEnvironment env)
@@ -28,17 +41,49 @@ namespace BqBackup.Retention
 
         public void Validate()
         {
-            if (RetentionDays <= 0)
+            if (!HasRule)
                 throw new BqBackupException(ErrorIds.InvalidRetention, BqErrorCategory.InvalidArgument,
-                    $"-RetentionDays must be 1 or more; {RetentionDays} would expire every backup.", RetentionDays,
-                    "Give the number of days of backups to keep, e.g. -RetentionDays 7.");
+                    "No retention rule was given.", null, "Give -RetentionDays, -KeepLast or a -Keep{Hourly,Daily,Weekly,Monthly,Yearly} count.");
+            Check(nameof(RetentionDays), RetentionDays, "days of backups to keep, e.g. -RetentionDays 7");
+            Check(nameof(KeepLast), KeepLast, "number of newest backups to keep, e.g. -KeepLast 7");
+            Check(nameof(KeepHourly), KeepHourly, "number of hours to keep a backup of");
+            Check(nameof(KeepDaily), KeepDaily, "number of days to keep a backup of");
+            Check(nameof(KeepWeekly), KeepWeekly, "number of weeks to keep a backup of");
+            Check(nameof(KeepMonthly), KeepMonthly, "number of months to keep a backup of");
+            Check(nameof(KeepYearly), KeepYearly, "number of years to keep a backup of");
+        }
+
+        private static void Check(string name, int? value, string what)
+        {
+            if (value.HasValue && value.Value <= 0)
+                throw new BqBackupException(ErrorIds.InvalidRetention, BqErrorCategory.InvalidArgument,
+                    $"-{name} must be 1 or more; {value.Value} would keep nothing.", value.Value, $"Give the {what}.");
+        }
+
+        public override string ToString()
+        {
+            var parts = new List<string>();
+            if (RetentionDays.HasValue) parts.Add($"-RetentionDays {RetentionDays}");
+            if (KeepLast.HasValue) parts.Add($"-KeepLast {KeepLast}");
+            if (KeepHourly.HasValue) parts.Add($"-KeepHourly {KeepHourly}");
+            if (KeepDaily.HasValue) parts.Add($"-KeepDaily {KeepDaily}");
+            if (KeepWeekly.HasValue) parts.Add($"-KeepWeekly {KeepWeekly}");
+            if (KeepMonthly.HasValue) parts.Add($"-KeepMonthly {KeepMonthly}");
+            if (KeepYearly.HasValue) parts.Add($"-KeepYearly {KeepYearly}");
+            return string.Join(" ", parts);
         }
     }
 
+    /// <summary>What the policy says of one backup, and why: Remove-BqBackupExpired -WhatIf outputs these.</summary>
     public sealed class RetentionDecision
     {
         public BackupInfo Backup { get; set; }
+        public string Name => Backup.Name;
+        public DateTime Timestamp => Backup.Timestamp;
+        public string Origin => Backup.Origin;
         public bool Keep { get; set; }
+        public string Action => Keep ? "Keep" : "Remove";
+        /// <summary>The rules that keep it, or why it goes.</summary>
         public string Reason { get; set; }
     }
 
@@ -48,21 +93,56 @@ namespace BqBackup.Retention
         public static IReadOnlyList<RetentionDecision> Evaluate(IReadOnlyList<BackupInfo> backups, RetentionPolicy policy, DateTime nowUtc)
         {
             policy.Validate();
-            var candidates = backups.Where(b => b.Origin == BackupOrigin.BqBackup || policy.IncludeBunqueueBackups).ToList();
+            var candidates = backups.Where(b => b.Origin == BackupOrigin.BqBackup || policy.IncludeBunqueueBackups)
+                .OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
+            var keptBy = candidates.ToDictionary(b => b, _ => new List<string>());
+
             // The safety floor: whatever the rules say, the newest backup always survives.
-            var newest = candidates.OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).FirstOrDefault();
-            var cutoff = nowUtc.ToUniversalTime().AddDays(-policy.RetentionDays);
+            if (candidates.Count > 0) keptBy[candidates[0]].Add("newest backup (always kept)");
+            if (policy.RetentionDays.HasValue)
+            {
+                var cutoff = nowUtc.ToUniversalTime().AddDays(-policy.RetentionDays.Value);
+                foreach (var b in candidates.Where(b => b.Timestamp >= cutoff)) keptBy[b].Add($"within {policy.RetentionDays} day(s)");
+            }
+            if (policy.KeepLast.HasValue)
+                foreach (var b in candidates.Take(policy.KeepLast.Value)) keptBy[b].Add($"one of the last {policy.KeepLast}");
+            KeepPerPeriod(candidates, keptBy, policy.KeepHourly, "hourly", t => t.ToString("yyyy-MM-dd HH", CultureInfo.InvariantCulture));
+            KeepPerPeriod(candidates, keptBy, policy.KeepDaily, "daily", t => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            KeepPerPeriod(candidates, keptBy, policy.KeepWeekly, "weekly", IsoWeek);
+            KeepPerPeriod(candidates, keptBy, policy.KeepMonthly, "monthly", t => t.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            KeepPerPeriod(candidates, keptBy, policy.KeepYearly, "yearly", t => t.ToString("yyyy", CultureInfo.InvariantCulture));
 
             return backups.Select(b =>
             {
-                if (!candidates.Contains(b))
+                if (!keptBy.TryGetValue(b, out var reasons))
                     return new RetentionDecision { Backup = b, Keep = true, Reason = "bunqueue's own backup (add -IncludeBunqueueBackups to expire these)" };
-                if (ReferenceEquals(b, newest))
-                    return new RetentionDecision { Backup = b, Keep = true, Reason = "newest backup (always kept)" };
-                if (b.Timestamp >= cutoff)
-                    return new RetentionDecision { Backup = b, Keep = true, Reason = $"within {policy.RetentionDays} day(s)" };
-                return new RetentionDecision { Backup = b, Keep = false, Reason = $"older than {policy.RetentionDays} day(s)" };
+                return reasons.Count > 0
+                    ? new RetentionDecision { Backup = b, Keep = true, Reason = string.Join("; ", reasons) }
+                    : new RetentionDecision { Backup = b, Keep = false, Reason = $"kept by no rule of {policy}" };
             }).ToList();
+        }
+
+        /// <summary>The newest backup of each of the last n periods that have one (newest-first input).</summary>
+        private static void KeepPerPeriod(List<BackupInfo> newestFirst, Dictionary<BackupInfo, List<string>> keptBy, int? count, string label, Func<DateTime, string> period)
+        {
+            if (!count.HasValue) return;
+            var seen = new HashSet<string>();
+            foreach (var b in newestFirst)
+            {
+                var key = period(b.Timestamp.ToUniversalTime());
+                if (!seen.Add(key)) continue;
+                if (seen.Count > count.Value) break;
+                keptBy[b].Add($"{label} {key}");
+            }
+        }
+
+        private static string IsoWeek(DateTime utc)
+        {
+            // ISO 8601: weeks start on Monday; week 1 holds the year's first Thursday.
+            var day = (int)utc.DayOfWeek == 0 ? 7 : (int)utc.DayOfWeek;
+            var thursday = utc.Date.AddDays(4 - day);
+            var week = (thursday.DayOfYear - 1) / 7 + 1;
+            return $"{thursday.Year}-W{week:D2}";
         }
     }
 }

@@ -26,6 +26,27 @@ namespace BqBackup.Commands
         [Parameter]
         public int RetentionDays { get; set; }
 
+        /// <summary>Keep the newest n backups.</summary>
+        [Parameter]
+        public int KeepLast { get; set; }
+
+        /// <summary>Keep the newest backup of each of the last n hours (UTC) that have one.</summary>
+        [Parameter]
+        public int KeepHourly { get; set; }
+
+        [Parameter]
+        public int KeepDaily { get; set; }
+
+        /// <summary>ISO weeks, Monday to Sunday, UTC.</summary>
+        [Parameter]
+        public int KeepWeekly { get; set; }
+
+        [Parameter]
+        public int KeepMonthly { get; set; }
+
+        [Parameter]
+        public int KeepYearly { get; set; }
+
         [Parameter]
         public SwitchParameter IncludeBunqueueBackups { get; set; }
 
@@ -34,11 +55,20 @@ namespace BqBackup.Commands
 
         protected override void BeginProcessing()
         {
+            int? Bound(string name, int value) => MyInvocation.BoundParameters.ContainsKey(name) ? value : (int?)null;
             policy = new RetentionPolicy
             {
-                RetentionDays = MyInvocation.BoundParameters.ContainsKey(nameof(RetentionDays)) ? RetentionDays : RetentionPolicy.DefaultDays(Environment),
+                RetentionDays = Bound(nameof(RetentionDays), RetentionDays),
+                KeepLast = Bound(nameof(KeepLast), KeepLast),
+                KeepHourly = Bound(nameof(KeepHourly), KeepHourly),
+                KeepDaily = Bound(nameof(KeepDaily), KeepDaily),
+                KeepWeekly = Bound(nameof(KeepWeekly), KeepWeekly),
+                KeepMonthly = Bound(nameof(KeepMonthly), KeepMonthly),
+                KeepYearly = Bound(nameof(KeepYearly), KeepYearly),
                 IncludeBunqueueBackups = IncludeBunqueueBackups,
             };
+            // With no rule at all, the seed's age rule as bunqueue's operators configured it.
+            if (!policy.HasRule) policy.RetentionDays = RetentionPolicy.DefaultDays(Environment);
             try { policy.Validate(); }
             catch (BqBackupException e) { Fail(e); }
         }
@@ -72,10 +102,14 @@ namespace BqBackup.Commands
                     var ctx = Context();
                     var all = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     var decisions = RetentionEvaluator.Evaluate(all, policy, System.DateTime.UtcNow);
+                    var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
                     foreach (var decision in decisions)
                     {
-                        WriteVerbose($"{(decision.Keep ? "Keep" : "Expire")} '{decision.Backup.Name}': {decision.Reason}.");
-                        if (decision.Keep || (onlyThese != null && !onlyThese.Contains(decision.Backup.Name))) continue;
+                        if (onlyThese != null && !onlyThese.Contains(decision.Backup.Name)) continue;
+                        WriteVerbose($"{decision.Action} '{decision.Backup.Name}': {decision.Reason}.");
+                        // -WhatIf answers with the decisions themselves, so a script can see every reason.
+                        if (whatIf) WriteObject(decision);
+                        if (decision.Keep) continue;
                         if (!ShouldProcess($"{decision.Backup.Name} in {destination}", $"Remove backup ({decision.Reason})")) continue;
                         try
                         {

@@ -21,7 +21,7 @@ namespace BqBackup.Tests.Engine
             var list = new[] { B("new", 0.1), B("six", 6.9), B("eight", 8), B("thirty", 30) };
             var d = RetentionEvaluator.Evaluate(list, new RetentionPolicy { RetentionDays = 7 }, Now);
             Assert.Equal(new[] { "eight", "thirty" }, d.Where(x => !x.Keep).Select(x => x.Backup.Name));
-            Assert.Contains("older than 7", d.Single(x => x.Backup.Name == "thirty").Reason);
+            Assert.Contains("kept by no rule of -RetentionDays 7", d.Single(x => x.Backup.Name == "thirty").Reason);
         }
 
         [Fact]
@@ -52,6 +52,79 @@ namespace BqBackup.Tests.Engine
             var e = Assert.Throws<BqBackupException>(() => RetentionEvaluator.Evaluate(new[] { B("a", 1) }, new RetentionPolicy { RetentionDays = days }, Now));
             Assert.Equal(ErrorIds.InvalidRetention, e.ErrorId);
             Assert.Equal(days, e.TargetObject);
+            e = Assert.Throws<BqBackupException>(() => RetentionEvaluator.Evaluate(new[] { B("a", 1) }, new RetentionPolicy { KeepDaily = days }, Now));
+            Assert.Equal(ErrorIds.InvalidRetention, e.ErrorId);
+        }
+
+        [Fact]
+        public void A_policy_with_no_rule_is_InvalidRetention()
+        {
+            var e = Assert.Throws<BqBackupException>(() => RetentionEvaluator.Evaluate(new[] { B("a", 1) }, new RetentionPolicy(), Now));
+            Assert.Equal(ErrorIds.InvalidRetention, e.ErrorId);
+        }
+
+        private static BackupInfo At(string utc) =>
+            new BackupInfo { Name = "backup-" + utc, Timestamp = DateTime.Parse(utc, null, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal), Origin = BackupOrigin.BqBackup };
+
+        private static string[] Kept(RetentionPolicy policy, params BackupInfo[] list) =>
+            RetentionEvaluator.Evaluate(list, policy, Now).Where(d => d.Keep).Select(d => d.Backup.Name.Substring(7)).ToArray();
+
+        [Fact]
+        public void KeepLast_keeps_the_newest_n()
+        {
+            Assert.Equal(new[] { "2026-06-30T10:00:00Z", "2026-06-29T10:00:00Z" },
+                Kept(new RetentionPolicy { KeepLast = 2 }, At("2026-06-30T10:00:00Z"), At("2026-06-29T10:00:00Z"), At("2026-06-28T10:00:00Z")));
+        }
+
+        [Fact]
+        public void KeepDaily_keeps_the_newest_of_each_UTC_day_across_midnight()
+        {
+            // 23:59 and 00:01 UTC are two days; two backups of one day keep only the later.
+            var kept = Kept(new RetentionPolicy { KeepDaily = 2 },
+                At("2026-06-30T00:01:00Z"), At("2026-06-29T23:59:00Z"), At("2026-06-29T12:00:00Z"), At("2026-06-28T23:00:00Z"));
+            Assert.Equal(new[] { "2026-06-30T00:01:00Z", "2026-06-29T23:59:00Z" }, kept);
+        }
+
+        [Fact]
+        public void KeepDaily_counts_days_that_have_a_backup_not_calendar_days()
+        {
+            var kept = Kept(new RetentionPolicy { KeepDaily = 2 }, At("2026-06-30T10:00:00Z"), At("2026-06-20T10:00:00Z"), At("2026-06-10T10:00:00Z"));
+            Assert.Equal(new[] { "2026-06-30T10:00:00Z", "2026-06-20T10:00:00Z" }, kept);
+        }
+
+        [Fact]
+        public void KeepWeekly_uses_ISO_weeks_that_start_on_Monday()
+        {
+            // Sunday 2026-06-28 and Monday 2026-06-29 are in different ISO weeks; 2021-01-03 (Sunday) belongs to 2020-W53.
+            var kept = Kept(new RetentionPolicy { KeepWeekly = 2 },
+                At("2026-06-29T01:00:00Z"), At("2026-06-28T23:00:00Z"), At("2026-06-27T23:00:00Z"), At("2026-06-21T23:00:00Z"));
+            Assert.Equal(new[] { "2026-06-29T01:00:00Z", "2026-06-28T23:00:00Z" }, kept);
+        }
+
+        [Fact]
+        public void KeepMonthly_and_KeepYearly_cross_their_boundaries_in_UTC()
+        {
+            var list = new[] { At("2026-01-01T00:30:00Z"), At("2025-12-31T23:30:00Z"), At("2025-12-01T00:00:00Z"), At("2025-11-30T23:00:00Z"), At("2024-06-01T00:00:00Z") };
+            Assert.Equal(new[] { "2026-01-01T00:30:00Z", "2025-12-31T23:30:00Z", "2025-11-30T23:00:00Z" }, Kept(new RetentionPolicy { KeepMonthly = 3 }, list));
+            Assert.Equal(new[] { "2026-01-01T00:30:00Z", "2025-12-31T23:30:00Z", "2024-06-01T00:00:00Z" }, Kept(new RetentionPolicy { KeepYearly = 3 }, list));
+        }
+
+        [Fact]
+        public void KeepHourly_keeps_the_newest_of_each_hour()
+        {
+            var kept = Kept(new RetentionPolicy { KeepHourly = 2 }, At("2026-06-30T11:50:00Z"), At("2026-06-30T11:10:00Z"), At("2026-06-30T10:59:00Z"), At("2026-06-30T09:00:00Z"));
+            Assert.Equal(new[] { "2026-06-30T11:50:00Z", "2026-06-30T10:59:00Z" }, kept);
+        }
+
+        [Fact]
+        public void Rules_combine_as_a_union_and_each_decision_says_which_rules_keep_it()
+        {
+            var list = new[] { At("2026-06-30T10:00:00Z"), At("2026-06-29T10:00:00Z"), At("2026-05-15T10:00:00Z"), At("2026-04-15T10:00:00Z"), At("2026-03-15T10:00:00Z") };
+            var d = RetentionEvaluator.Evaluate(list, new RetentionPolicy { KeepLast = 2, KeepMonthly = 3 }, Now);
+            Assert.Equal(new[] { true, true, true, true, false }, d.Select(x => x.Keep));
+            Assert.Contains("one of the last 2", d[1].Reason);
+            Assert.Contains("monthly 2026-05", d[2].Reason);
+            Assert.Equal("Remove", d[4].Action);
         }
 
         [Theory]
