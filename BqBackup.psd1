@@ -14,7 +14,7 @@
 
     FormatsToProcess     = @('BqBackup.Format.ps1xml')
 
-    CmdletsToExport      = @('New-BqBackup', 'Get-BqBackup', 'Restore-BqBackup', 'Test-BqBackup', 'Remove-BqBackupExpired')
+    CmdletsToExport      = @('New-BqBackup', 'Get-BqBackup', 'Restore-BqBackup', 'Test-BqBackup', 'Remove-BqBackupExpired', 'Get-BqBackupStatus')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

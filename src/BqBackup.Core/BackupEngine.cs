@@ -26,6 +26,33 @@ namespace BqBackup
     {
         public static readonly string ToolVersion = "bqbackup-" + typeof(BackupEngine).Assembly.GetName().Version.ToString(3);
 
+        /// <summary>Run, and leave the outcome in the destination's status record for Get-BqBackupStatus.</summary>
+        public static BackupInfo RunAndRecord(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx)
+        {
+            try
+            {
+                var info = Run(databasePath, store, destination, options, ctx);
+                Health.StatusRecord.Record(store, ctx, r =>
+                {
+                    r.LastSuccess = info.Timestamp;
+                    r.LastSuccessName = info.Name;
+                    r.SourcePath = databasePath;
+                });
+                return info;
+            }
+            catch (BqBackupException e)
+            {
+                Health.StatusRecord.Record(store, ctx, r =>
+                {
+                    r.LastFailure = options.UtcNow();
+                    r.LastFailureErrorId = e.ErrorId;
+                    r.LastFailureMessage = e.Message;
+                    r.SourcePath = databasePath;
+                });
+                throw;
+            }
+        }
+
         public static BackupInfo Run(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx)
         {
             var clock = Stopwatch.StartNew();

@@ -3,7 +3,7 @@
 BeforeAll {
     $script:ModuleDir = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../out/BqBackup'))
     $script:ManifestPath = Join-Path $ModuleDir 'BqBackup.psd1'
-    $script:ExpectedCmdlets = @('Get-BqBackup', 'New-BqBackup', 'Remove-BqBackupExpired', 'Restore-BqBackup', 'Test-BqBackup')
+    $script:ExpectedCmdlets = @('Get-BqBackup', 'Get-BqBackupStatus', 'New-BqBackup', 'Remove-BqBackupExpired', 'Restore-BqBackup', 'Test-BqBackup')
 
     Remove-Module BqBackup -Force -ErrorAction Ignore
     # Kept rather than thrown, so that each test below reports its own cause.
@@ -53,9 +53,9 @@ Describe 'The imported module' {
         Get-Module BqBackup | Should -Not -BeNullOrEmpty
     }
 
-    It 'exports exactly the five cmdlets' {
+    It 'exports exactly its cmdlets' {
         $exported = @(Get-Command -Module BqBackup -ErrorAction Ignore | ForEach-Object Name | Sort-Object)
         $exported -join ', ' | Should -Be ($ExpectedCmdlets -join ', ')
-        @(Get-Command -Module BqBackup -CommandType Cmdlet -ErrorAction Ignore).Count | Should -Be 4
+        @(Get-Command -Module BqBackup -CommandType Cmdlet -ErrorAction Ignore).Count | Should -Be $ExpectedCmdlets.Count
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using BqBackup.Catalog;
 using BqBackup.Storage;
 
@@ -6,6 +8,31 @@ namespace BqBackup.Retention
 {
     public static class ExpiryEngine
     {
+        /// <summary>
+        /// A backup writes its sidecar moments before its body commits; one older than this with no
+        /// body is what a failed or half-deleted backup left, not a backup in flight.
+        /// </summary>
+        public static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(15);
+
+        /// <summary>Deletes sidecars whose backup body is gone (never listed as backups); returns their names.</summary>
+        public static IReadOnlyList<string> RemoveOrphanedSidecars(IBackupStore store, DateTime nowUtc, OperationContext ctx)
+        {
+            var objects = store.List(ctx.Cancellation);
+            var keys = new HashSet<string>(objects.Select(o => o.Key), StringComparer.Ordinal);
+            var removed = new List<string>();
+            foreach (var o in objects)
+            {
+                if (!BackupNaming.IsMetadataName(o.Key)) continue;
+                var body = o.Key.Substring(0, o.Key.Length - BackupNaming.MetadataSuffix.Length);
+                if (keys.Contains(body) || !BackupNaming.TryParse(body, out _, out _)) continue;
+                if (nowUtc - o.LastModified.UtcDateTime < OrphanAge) continue;
+                store.Delete(o.Key, ctx.Cancellation);
+                ctx.WriteVerbose($"Removed '{o.Key}': its backup '{body}' is gone (a failed or half-deleted backup).");
+                removed.Add(o.Key);
+            }
+            return removed;
+        }
+
         /// <summary>
         /// Deletes one backup: body first, so it stops being a backup in one step, then its
         /// sidecar. The store is asked again afterwards: a delete that was acknowledged but did not

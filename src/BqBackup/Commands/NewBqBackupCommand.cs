@@ -54,7 +54,7 @@ namespace BqBackup.Commands
                 }
                 try
                 {
-                    var info = Guard(() => BackupEngine.Run(fullPath, store, destination,
+                    var info = Guard(() => BackupEngine.RunAndRecord(fullPath, store, destination,
                         new BackupOptions { CompressionLevel = CompressionLevel }, Context()));
                     WriteObject(info);
                 }

@@ -103,6 +103,8 @@ namespace BqBackup.Commands
                     var all = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     var decisions = RetentionEvaluator.Evaluate(all, policy, System.DateTime.UtcNow);
                     var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
+                    if (!whatIf && onlyThese == null)
+                        Guard(() => ExpiryEngine.RemoveOrphanedSidecars(store, System.DateTime.UtcNow, ctx));
                     foreach (var decision in decisions)
                     {
                         if (onlyThese != null && !onlyThese.Contains(decision.Backup.Name)) continue;

@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using BqBackup.Storage;
+
+namespace BqBackup.Health
+{
+    public static class HealthStatus
+    {
+        public const string Healthy = "Healthy";
+        public const string Warning = "Warning";
+        public const string Critical = "Critical";
+    }
+
+    /// <summary>What Get-BqBackupStatus reports: the seed's monitoring section as one object.</summary>
+    public sealed class BackupHealth
+    {
+        public string Destination { get; set; }
+        public string Status { get; set; }
+        public List<string> Reasons { get; } = new List<string>();
+        /// <summary>For schedulers and monitoring agents: 0 Healthy, 1 Warning, 2 Critical (the Nagios convention).</summary>
+        public int ExitCode => Status == HealthStatus.Critical ? 2 : Status == HealthStatus.Warning ? 1 : 0;
+        public string LastBackupName { get; set; }
+        public DateTime? LastBackupTime { get; set; }
+        public TimeSpan? LastBackupAge { get; set; }
+        public long? LastBackupSize { get; set; }
+        public int BackupCount { get; set; }
+        public long TotalSize { get; set; }
+        public DateTime? OldestBackupTime { get; set; }
+        public TimeSpan Interval { get; set; }
+        public bool LastAttemptFailed { get; set; }
+        public DateTime? LastFailureTime { get; set; }
+        public string LastFailureErrorId { get; set; }
+        public string LastFailureMessage { get; set; }
+    }
+
+    public static class HealthCheck
+    {
+        public static readonly TimeSpan DefaultInterval = TimeSpan.FromHours(6);
+        public const double DefaultSizeAnomalyFactor = 2.0;
+
+        /// <summary>S3_BACKUP_INTERVAL (milliseconds, as bunqueue reads it), else 6 hours.</summary>
+        public static TimeSpan IntervalFrom(IEnvironment env)
+        {
+            var text = env.First("S3_BACKUP_INTERVAL");
+            return long.TryParse(text, out var ms) && ms > 0 ? TimeSpan.FromMilliseconds(ms) : DefaultInterval;
+        }
+
+        public static BackupHealth Evaluate(string destination, IReadOnlyList<BackupInfo> newestFirst, StatusRecord record,
+            TimeSpan interval, double sizeAnomalyFactor, DateTime nowUtc)
+        {
+            var health = new BackupHealth
+            {
+                Destination = destination,
+                Interval = interval,
+                BackupCount = newestFirst.Count,
+                TotalSize = newestFirst.Sum(b => b.Size),
+                OldestBackupTime = newestFirst.Count > 0 ? newestFirst[newestFirst.Count - 1].Timestamp : (DateTime?)null,
+            };
+            var critical = new List<string>();
+            var warning = new List<string>();
+
+            var newest = newestFirst.FirstOrDefault();
+            if (newest == null)
+            {
+                critical.Add("no backup in the destination");
+            }
+            else
+            {
+                health.LastBackupName = newest.Name;
+                health.LastBackupTime = newest.Timestamp;
+                health.LastBackupAge = nowUtc - newest.Timestamp;
+                health.LastBackupSize = newest.Size;
+                if (health.LastBackupAge > TimeSpan.FromTicks(interval.Ticks * 2))
+                    critical.Add($"no backup within 2x the interval ({Hours(interval.TotalHours * 2)}): the newest is {Hours(health.LastBackupAge.Value.TotalHours)} old");
+
+                // Compare like with like: a size anomaly among backups of the same origin.
+                var previous = newestFirst.Skip(1).Where(b => b.Origin == newest.Origin).Take(7).Select(b => b.Size).OrderBy(s => s).ToList();
+                if (previous.Count >= 3)
+                {
+                    var median = previous.Count % 2 == 1 ? previous[previous.Count / 2] : (previous[previous.Count / 2 - 1] + previous[previous.Count / 2]) / 2.0;
+                    if (median > 0 && (newest.Size > median * sizeAnomalyFactor || newest.Size * sizeAnomalyFactor < median))
+                        warning.Add($"size anomaly: the newest backup is {newest.Size:N0} bytes, the median of the {previous.Count} before it {median:N0} (threshold x{sizeAnomalyFactor})");
+                }
+            }
+
+            if (record != null)
+            {
+                health.LastFailureTime = record.LastFailure;
+                health.LastFailureErrorId = record.LastFailureErrorId;
+                health.LastFailureMessage = record.LastFailureMessage;
+                health.LastAttemptFailed = record.LastAttemptFailed;
+                if (record.LastAttemptFailed)
+                    critical.Add($"the last backup attempt failed at {record.LastFailure:yyyy-MM-dd HH:mm:ss} UTC on {record.Host ?? "?"}: {record.LastFailureErrorId}: {record.LastFailureMessage}");
+            }
+
+            health.Reasons.AddRange(critical);
+            health.Reasons.AddRange(warning);
+            health.Status = critical.Count > 0 ? HealthStatus.Critical : warning.Count > 0 ? HealthStatus.Warning : HealthStatus.Healthy;
+            return health;
+        }
+
+        /// <summary>Prometheus text exposition format, for node-exporter's textfile collector.</summary>
+        public static string ToPrometheus(BackupHealth h)
+        {
+            var label = "{destination=\"" + h.Destination.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"}";
+            var text = new StringBuilder();
+            void Metric(string name, string help, double? value)
+            {
+                if (!value.HasValue) return;
+                text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+                text.Append("# TYPE ").Append(name).Append(" gauge\n");
+                text.Append(name).Append(label).Append(' ').Append(value.Value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+            }
+            double? Unix(DateTime? t) => t.HasValue ? (t.Value.ToUniversalTime() - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds : (double?)null;
+            Metric("bqbackup_status", "Backup health: 0 healthy, 1 warning, 2 critical.", h.ExitCode);
+            Metric("bqbackup_last_backup_timestamp_seconds", "When the newest backup was taken (Unix time).", Unix(h.LastBackupTime));
+            Metric("bqbackup_last_backup_age_seconds", "Age of the newest backup.", h.LastBackupAge?.TotalSeconds);
+            Metric("bqbackup_last_backup_size_bytes", "Stored size of the newest backup.", h.LastBackupSize);
+            Metric("bqbackup_backups", "Number of backups in the destination.", h.BackupCount);
+            Metric("bqbackup_backups_size_bytes", "Total stored size of all backups.", h.TotalSize);
+            Metric("bqbackup_oldest_backup_timestamp_seconds", "When the oldest backup was taken (Unix time).", Unix(h.OldestBackupTime));
+            Metric("bqbackup_last_attempt_failed", "1 when the newest backup attempt failed.", h.LastAttemptFailed ? 1 : 0);
+            Metric("bqbackup_last_failure_timestamp_seconds", "When a backup attempt last failed (Unix time).", Unix(h.LastFailureTime));
+            return text.ToString();
+        }
+
+        private static string Hours(double hours) => hours >= 48 ? $"{hours / 24:F1} days" : $"{hours:F1} h";
+    }
+}

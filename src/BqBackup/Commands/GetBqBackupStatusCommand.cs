@@ -1,0 +1,58 @@
+using System;
+using System.Management.Automation;
+using BqBackup.Catalog;
+using BqBackup.Health;
+
+namespace BqBackup.Commands
+{
+    /// <summary>
+    /// Backup health for a scheduled task or a monitoring agent: the newest backup's age and size,
+    /// counts, and Healthy / Warning / Critical with the reasons.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "BqBackupStatus")]
+    [OutputType(typeof(BackupHealth), typeof(string))]
+    public sealed class GetBqBackupStatusCommand : BqStoreCmdlet
+    {
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Destination { get; set; }
+
+        /// <summary>How often backups run; no backup within twice this is Critical. Defaults to S3_BACKUP_INTERVAL (ms), else 6 hours.</summary>
+        [Parameter]
+        public TimeSpan Interval { get; set; }
+
+        /// <summary>Warn when the newest backup is this many times larger or smaller than the median of the ones before it.</summary>
+        [Parameter]
+        [ValidateRange(1.0, 1000.0)]
+        public double SizeAnomalyFactor { get; set; } = HealthCheck.DefaultSizeAnomalyFactor;
+
+        /// <summary>Output Prometheus text exposition format (for node-exporter's textfile collector) instead of an object.</summary>
+        [Parameter]
+        public SwitchParameter AsPrometheus { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var interval = MyInvocation.BoundParameters.ContainsKey(nameof(Interval)) ? Interval : HealthCheck.IntervalFrom(Environment);
+            if (interval <= TimeSpan.Zero)
+                Fail(new BqBackupException(ErrorIds.InvalidInterval, BqErrorCategory.InvalidArgument,
+                    $"-Interval must be positive; {interval} is not.", interval, "Give how often backups run, e.g. -Interval 06:00:00."));
+            try
+            {
+                var destination = ResolveDestination(Destination);
+                using (var store = OpenStore(destination, createFolder: false))
+                {
+                    var ctx = Context();
+                    var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
+                    var record = StatusRecord.Read(store, ctx);
+                    var health = HealthCheck.Evaluate(destination, backups, record, interval, SizeAnomalyFactor, DateTime.UtcNow);
+                    if (AsPrometheus) WriteObject(HealthCheck.ToPrometheus(health));
+                    else WriteObject(health);
+                }
+            }
+            catch (BqBackupException e)
+            {
+                Fail(e);
+            }
+        }
+    }
+}
