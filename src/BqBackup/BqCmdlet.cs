@@ -125,7 +125,8 @@ namespace BqBackup.Commands
         protected string ResolveDestination(string destination)
         {
             var resolved = BackupStores.ResolveDestination(destination, Environment);
-            return BackupStores.IsS3(resolved) || resolved.Contains("://") ? resolved : ResolvePath(resolved);
+            if (BackupStores.IsS3(resolved)) return Storage.S3.S3Destination.Parse(resolved).ToString();
+            return resolved.Contains("://") ? resolved : ResolvePath(resolved);
         }
 
         protected IBackupStore OpenStore(string resolvedDestination, bool createFolder) =>

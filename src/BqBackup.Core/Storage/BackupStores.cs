@@ -42,11 +42,7 @@ namespace BqBackup.Storage
             return new FolderStore(destination, createFolder);
         }
 
-        private static IBackupStore OpenS3(string destination, S3Options s3, IEnvironment env)
-        {
-            throw new BqBackupException(ErrorIds.InvalidDestination, BqErrorCategory.InvalidArgument,
-                $"S3 destinations are not available in this build ('{destination}').", destination,
-                "Back up to a folder.");
-        }
+        private static IBackupStore OpenS3(string destination, S3Options s3, IEnvironment env) =>
+            new S3.S3Store(S3.S3Destination.Parse(destination), S3.S3ClientFactory.Resolve(s3, env));
     }
 }

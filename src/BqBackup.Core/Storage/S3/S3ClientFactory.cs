@@ -1,0 +1,125 @@
+using System;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.S3;
+
+namespace BqBackup.Storage.S3
+{
+    /// <summary>The settings an S3 client is built from, after every fallback; never printed with its secret.</summary>
+    public sealed class ResolvedS3Settings
+    {
+        public string EndpointUrl { get; set; }
+        public string Region { get; set; }
+        public bool ForcePathStyle { get; set; }
+        public bool IsAws { get; set; }
+        /// <summary>"parameters", "environment", "profile NAME" or "default chain": where the credentials came from.</summary>
+        public string CredentialSource { get; set; }
+        public string AccessKey { get; set; }
+        internal string SecretKey { get; set; }
+        internal string SessionToken { get; set; }
+        public string ProfileName { get; set; }
+        public TimeSpan Timeout { get; set; }
+
+        public override string ToString() =>
+            $"endpoint {EndpointUrl ?? "AWS"}, region {Region}, {(ForcePathStyle ? "path-style" : "virtual-hosted")} addressing, credentials from {CredentialSource}";
+    }
+
+    /// <summary>
+    /// Builds the S3 client the way bunqueue's operators configure bunqueue: explicit parameters
+    /// first, then bunqueue's S3_* variables (or their AWS_* aliases), then an AWS profile, then the
+    /// SDK's default chain. Provider quirks follow from the endpoint, never from the user.
+    /// </summary>
+    public static class S3ClientFactory
+    {
+        public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+        public static ResolvedS3Settings Resolve(S3Options options, IEnvironment env)
+        {
+            var endpoint = options.EndpointUrl ?? env.First("S3_ENDPOINT", "AWS_ENDPOINT");
+            Uri endpointUri = null;
+            if (endpoint != null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out endpointUri) || (endpointUri.Scheme != "http" && endpointUri.Scheme != "https") || string.IsNullOrEmpty(endpointUri.Host)))
+                throw new BqBackupException(ErrorIds.InvalidDestination, BqErrorCategory.InvalidArgument,
+                    $"The S3 endpoint '{endpoint}' is not an http:// or https:// URL.", endpoint,
+                    "Give the provider's endpoint URL, e.g. https://<account>.r2.cloudflarestorage.com or http://127.0.0.1:9000.");
+            var isAws = endpointUri == null || endpointUri.Host.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase);
+            var isR2 = endpointUri != null && endpointUri.Host.EndsWith(".r2.cloudflarestorage.com", StringComparison.OrdinalIgnoreCase);
+
+            var virtualHosted = env.First("S3_VIRTUAL_HOSTED_STYLE");
+            var settings = new ResolvedS3Settings
+            {
+                EndpointUrl = endpointUri?.ToString().TrimEnd('/'),
+                Region = options.Region ?? env.First("S3_REGION", "AWS_REGION") ?? (isR2 ? "auto" : "us-east-1"),
+                IsAws = isAws,
+                // Custom endpoints (MinIO, R2, B2, Spaces, s3rver) are reached path-style unless told otherwise.
+                ForcePathStyle = options.ForcePathStyle ?? (virtualHosted != null ? !(virtualHosted == "1" || virtualHosted.Equals("true", StringComparison.OrdinalIgnoreCase)) : endpointUri != null),
+                Timeout = options.Timeout ?? DefaultTimeout,
+                ProfileName = options.ProfileName,
+            };
+
+            if (options.AccessKey != null || options.SecretKey != null)
+            {
+                settings.AccessKey = options.AccessKey;
+                settings.SecretKey = options.SecretKey;
+                settings.SessionToken = options.SessionToken;
+                settings.CredentialSource = "parameters";
+            }
+            else if (options.ProfileName != null)
+            {
+                settings.CredentialSource = "profile " + options.ProfileName;
+            }
+            else if (env.First("S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID") != null)
+            {
+                settings.AccessKey = env.First("S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID");
+                settings.SecretKey = env.First("S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY");
+                settings.SessionToken = options.SessionToken ?? env.First("S3_SESSION_TOKEN", "AWS_SESSION_TOKEN");
+                settings.CredentialSource = "environment";
+            }
+            else
+            {
+                settings.CredentialSource = "default chain";
+            }
+            if ((settings.AccessKey == null) != (settings.SecretKey == null))
+                throw new BqBackupException(ErrorIds.InvalidCredentials, BqErrorCategory.AuthenticationError,
+                    $"Only half of a key pair was given ({(settings.AccessKey == null ? "a secret key without an access key" : "an access key without a secret key")}, from {settings.CredentialSource}).",
+                    settings.AccessKey, "Give both -AccessKey and -SecretKey (or S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY), or neither.");
+            return settings;
+        }
+
+        public static AmazonS3Client Create(ResolvedS3Settings s)
+        {
+            var config = new AmazonS3Config
+            {
+                ForcePathStyle = s.ForcePathStyle,
+                Timeout = s.Timeout,
+                MaxErrorRetry = 3,
+            };
+            if (s.EndpointUrl != null)
+            {
+                config.ServiceURL = s.EndpointUrl;
+                config.AuthenticationRegion = s.Region;
+            }
+            else
+            {
+                config.RegionEndpoint = RegionEndpoint.GetBySystemName(s.Region);
+            }
+            if (!s.IsAws)
+            {
+                // R2, B2, MinIO and s3rver reject or mangle the SDK's default flexible checksums.
+                config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
+                config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+            }
+
+            AWSCredentials credentials = null;
+            if (s.AccessKey != null)
+                credentials = s.SessionToken != null
+                    ? (AWSCredentials)new SessionAWSCredentials(s.AccessKey, s.SecretKey, s.SessionToken)
+                    : new BasicAWSCredentials(s.AccessKey, s.SecretKey);
+            else if (s.ProfileName != null && !new CredentialProfileStoreChain().TryGetAWSCredentials(s.ProfileName, out credentials))
+                throw new BqBackupException(ErrorIds.InvalidCredentials, BqErrorCategory.AuthenticationError,
+                    $"There is no AWS profile named '{s.ProfileName}'.", s.ProfileName,
+                    "Check ~/.aws/credentials and ~/.aws/config, or pass -AccessKey and -SecretKey.");
+            return credentials != null ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
+        }
+    }
+}

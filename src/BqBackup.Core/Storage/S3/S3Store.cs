@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace BqBackup.Storage.S3
+{
+    /// <summary>
+    /// Backups in an S3-compatible bucket under a prefix. Bodies stream through a hand-driven
+    /// multipart upload, which stays invisible until completed; every PUT and part is sent without
+    /// aws-chunked encoding, which non-AWS servers store verbatim inside the object.
+    /// </summary>
+    public sealed class S3Store : IBackupStore
+    {
+        public const int DefaultPartSize = 8 * 1024 * 1024;
+        public const int DefaultPartsInFlight = 4;
+
+        private readonly S3Destination destination;
+        private readonly ResolvedS3Settings settings;
+
+        public S3Store(S3Destination destination, ResolvedS3Settings settings)
+            : this(destination, settings, S3ClientFactory.Create(settings)) { }
+
+        internal S3Store(S3Destination destination, ResolvedS3Settings settings, IAmazonS3 client)
+        {
+            this.destination = destination;
+            this.settings = settings;
+            Client = client;
+        }
+
+        internal IAmazonS3 Client { get; }
+
+        /// <summary>The first parts' size; it doubles every 1,000 parts so no body ever needs more than S3's 10,000.</summary>
+        public int MinimumPartSize { get; set; } = DefaultPartSize;
+        public int PartsInFlight { get; set; } = DefaultPartsInFlight;
+
+        public string Location => destination.ToString();
+        public string Bucket => destination.Bucket;
+        public string Prefix => destination.Prefix;
+        public string Endpoint => settings.EndpointUrl ?? $"AWS S3 ({settings.Region})";
+        /// <summary>Enough of the access key id to tell which one was used; access key ids are not secret, but need not be shown whole.</summary>
+        public string AccessKeyForDisplay => settings.AccessKey == null ? "(" + settings.CredentialSource + ")" : settings.AccessKey.Length <= 4 ? settings.AccessKey : settings.AccessKey.Substring(0, 4) + "…";
+        public ResolvedS3Settings Settings => settings;
+
+        internal string FullKey(string key) => destination.Prefix + StoreKeys.Validate(key);
+
+        public IReadOnlyList<StoreObject> List(CancellationToken cancellation)
+        {
+            var result = new List<StoreObject>();
+            string token = null;
+            do
+            {
+                var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = Prefix, Delimiter = "/", ContinuationToken = token };
+                var page = S3Errors.Call(this, "list", null, () => Client.ListObjectsV2Async(request, cancellation), cancellation);
+                foreach (var o in page.S3Objects ?? new List<S3Object>())
+                {
+                    var key = o.Key.Substring(Prefix.Length);
+                    // A hostile or broken listing never yields a name that could escape a download folder.
+                    if (!StoreKeys.IsSafe(key)) continue;
+                    result.Add(new StoreObject(key, o.Size ?? 0, new DateTimeOffset(DateTime.SpecifyKind(o.LastModified ?? DateTime.MinValue, DateTimeKind.Utc).ToUniversalTime())));
+                }
+                token = page.IsTruncated == true ? page.NextContinuationToken : null;
+            } while (token != null);
+            return result;
+        }
+
+        public StoreObject Stat(string key, CancellationToken cancellation)
+        {
+            var full = FullKey(key);
+            try
+            {
+                var meta = Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = full }, cancellation).GetAwaiter().GetResult();
+                return new StoreObject(key, meta.ContentLength, new DateTimeOffset(DateTime.SpecifyKind(meta.LastModified ?? DateTime.MinValue, DateTimeKind.Utc)));
+            }
+            catch (Exception e) when (S3Errors.IsNotFound(e) && !(e is AmazonS3Exception s3 && s3.ErrorCode == "NoSuchBucket"))
+            {
+                return null;
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                throw S3Errors.Map(this, "read", key, e);
+            }
+        }
+
+        public Stream OpenRead(string key, CancellationToken cancellation)
+        {
+            var full = FullKey(key);
+            var response = S3Errors.Call(this, "read", key, () => Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = full }, cancellation), cancellation);
+            return new ResponseStream(response);
+        }
+
+        public void Put(string key, byte[] content, string contentType, bool overwrite, CancellationToken cancellation)
+        {
+            var full = FullKey(key);
+            // Best effort: without conditional writes a race between two writers cannot be excluded.
+            if (!overwrite && Stat(key, cancellation) != null) throw Conflict(key);
+            S3Errors.Call(this, "write", key, () => Client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = Bucket, Key = full, InputStream = new MemoryStream(content, writable: false), ContentType = contentType,
+                UseChunkEncoding = false, AutoCloseStream = true,
+            }, cancellation), cancellation);
+        }
+
+        public IStoreUpload BeginUpload(string key, string contentType, CancellationToken cancellation) =>
+            new S3Upload(this, key, FullKey(key), contentType, cancellation);
+
+        public void Delete(string key, CancellationToken cancellation)
+        {
+            var full = FullKey(key);
+            S3Errors.Call(this, "delete", key, () => Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = full }, cancellation), cancellation);
+        }
+
+        public void Dispose() => Client.Dispose();
+
+        internal BqBackupException Conflict(string key) =>
+            new BqBackupException(ErrorIds.BackupNameConflict, BqErrorCategory.WriteError,
+                $"'{key}' already exists in '{Location}'; it was not replaced.", key,
+                "Another backup of the same name was written at the same moment; run the backup again.");
+
+        /// <summary>Keeps the response alive while its body is read, and releases the connection after.</summary>
+        private sealed class ResponseStream : Stream
+        {
+            private readonly GetObjectResponse response;
+            public ResponseStream(GetObjectResponse response) { this.response = response; }
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => response.ContentLength;
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => response.ResponseStream.Read(buffer, offset, count);
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) response.Dispose();
+                base.Dispose(disposing);
+            }
+        }
+    }
+}

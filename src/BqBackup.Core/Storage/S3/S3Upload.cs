@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3.Model;
+
+namespace BqBackup.Storage.S3
+{
+    /// <summary>
+    /// A streamed body: buffered one part at a time, parts uploaded in parallel (bounded), the
+    /// object made visible only by CompleteMultipartUpload. Disposed uncommitted (a failure,
+    /// Ctrl-C) it aborts the multipart upload so no orphaned parts stay billed in the bucket.
+    /// </summary>
+    internal sealed class S3Upload : IStoreUpload
+    {
+        private readonly S3Store store;
+        private readonly string key, fullKey, contentType;
+        private readonly CancellationToken cancellation;
+        private readonly SemaphoreSlim slots;
+        private readonly List<Task<PartETag>> parts = new List<Task<PartETag>>();
+        private MemoryStream buffer;
+        private string uploadId;
+        private bool committed;
+
+        public S3Upload(S3Store store, string key, string fullKey, string contentType, CancellationToken cancellation)
+        {
+            this.store = store;
+            this.key = key;
+            this.fullKey = fullKey;
+            this.contentType = contentType;
+            this.cancellation = cancellation;
+            slots = new SemaphoreSlim(Math.Max(1, store.PartsInFlight));
+            buffer = new MemoryStream(store.MinimumPartSize);
+            Content = new WriteStream(this);
+        }
+
+        public Stream Content { get; }
+
+        /// <summary>Part n's size: the minimum, doubled every 1,000 parts (8 MiB parts reach ~8 TB by part 10,000).</summary>
+        internal static long PartSize(int minimum, int partNumber) => (long)minimum << Math.Min(10, (partNumber - 1) / 1000);
+
+        private long CurrentPartSize => PartSize(store.MinimumPartSize, parts.Count + 1);
+
+        private void Write(byte[] data, int offset, int count)
+        {
+            while (count > 0)
+            {
+                var room = (int)Math.Min(count, CurrentPartSize - buffer.Length);
+                buffer.Write(data, offset, room);
+                offset += room;
+                count -= room;
+                if (buffer.Length >= CurrentPartSize) SendPart();
+            }
+        }
+
+        private void SendPart()
+        {
+            cancellation.ThrowIfCancellationRequested();
+            ThrowIfAPartFailed();
+            if (uploadId == null)
+            {
+                uploadId = S3Errors.Call(store, "start an upload", key, () => store.Client.InitiateMultipartUploadAsync(
+                    new InitiateMultipartUploadRequest { BucketName = store.Bucket, Key = fullKey, ContentType = contentType }, cancellation), cancellation).UploadId;
+            }
+            var partNumber = parts.Count + 1;
+            var body = buffer;
+            body.Position = 0;
+            buffer = new MemoryStream(store.MinimumPartSize);
+            slots.Wait(cancellation);
+            parts.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    using (body)
+                    {
+                        var response = await store.Client.UploadPartAsync(new UploadPartRequest
+                        {
+                            BucketName = store.Bucket, Key = fullKey, UploadId = uploadId, PartNumber = partNumber,
+                            InputStream = body, PartSize = body.Length, UseChunkEncoding = false,
+                        }, cancellation).ConfigureAwait(false);
+                        return new PartETag(partNumber, response.ETag);
+                    }
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
+        }
+
+        private void ThrowIfAPartFailed()
+        {
+            var failed = parts.FirstOrDefault(p => p.IsFaulted || p.IsCanceled);
+            if (failed == null) return;
+            cancellation.ThrowIfCancellationRequested();
+            throw S3Errors.Map(store, "upload a part", key, failed.Exception?.GetBaseException() ?? (Exception)new TaskCanceledException());
+        }
+
+        public void Commit(CancellationToken commitCancellation)
+        {
+            if (uploadId == null)
+            {
+                store.Put(key, buffer.ToArray(), contentType, overwrite: false, commitCancellation);
+                committed = true;
+                return;
+            }
+            if (buffer.Length > 0) SendPart();
+            PartETag[] etags;
+            try
+            {
+                etags = Task.WhenAll(parts).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested || commitCancellation.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                throw S3Errors.Map(store, "upload a part", key, e);
+            }
+            // Best effort without conditional writes: refuse to replace a backup that appeared meanwhile.
+            if (store.Stat(key, commitCancellation) != null) throw store.Conflict(key);
+            S3Errors.Call(store, "complete the upload", key, () => store.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = store.Bucket, Key = fullKey, UploadId = uploadId, PartETags = etags.OrderBy(p => p.PartNumber).ToList(),
+            }, commitCancellation), commitCancellation);
+            committed = true;
+        }
+
+        public void Dispose()
+        {
+            buffer.Dispose();
+            if (committed || uploadId == null) return;
+            try { Task.WhenAll(parts).Wait(TimeSpan.FromSeconds(30)); } catch (Exception) { /* the parts are aborted below either way */ }
+            try
+            {
+                // Not the caller's token: after Ctrl-C it is cancelled, and the abort must still go out.
+                using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+                    store.Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = store.Bucket, Key = fullKey, UploadId = uploadId }, timeout.Token)
+                        .GetAwaiter().GetResult();
+            }
+            catch (Exception)
+            {
+                // The server is gone: a bucket lifecycle rule (AbortIncompleteMultipartUpload) reclaims the parts; the README says so.
+            }
+        }
+
+        private sealed class WriteStream : Stream
+        {
+            private readonly S3Upload upload;
+            private long written;
+            public WriteStream(S3Upload upload) { this.upload = upload; }
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => written;
+            public override long Position { get => written; set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                upload.Write(buffer, offset, count);
+                written += count;
+            }
+        }
+    }
+}
