@@ -82,7 +82,7 @@ namespace BqBackup.Storage.S3
                     $"Cannot reach {store.Endpoint} to {what} in '{where}': {Describe(e)}.", store.Endpoint,
                     "Check -EndpointUrl (or S3_ENDPOINT), DNS and the network path to the S3 service.");
             return new BqBackupException(ErrorIds.StoreError, BqErrorCategory.ConnectionError,
-                $"Could not {what} in '{where}': {e.GetType().Name}.", key ?? where, "Retry; if it persists, run with -Verbose and check the endpoint.");
+                $"Could not {what} in '{where}': {e.GetType().Name}: {store.Redact(e.GetBaseException().Message)}", key ?? where, "Retry; if it persists, run with -Verbose and check the endpoint.");
         }
 
         private static bool IsUnreachable(Exception e)

@@ -45,6 +45,15 @@ namespace BqBackup.Storage.S3
         public string AccessKeyForDisplay => settings.AccessKey == null ? "(" + settings.CredentialSource + ")" : settings.AccessKey.Length <= 4 ? settings.AccessKey : settings.AccessKey.Substring(0, 4) + "…";
         public ResolvedS3Settings Settings => settings;
 
+        /// <summary>Belt and braces for texts that come from elsewhere (the SDK, the network): never let a secret through.</summary>
+        internal string Redact(string text)
+        {
+            if (string.IsNullOrEmpty(text)) return text;
+            foreach (var secret in new[] { settings.SecretKey, settings.SessionToken })
+                if (!string.IsNullOrEmpty(secret)) text = text.Replace(secret, "***");
+            return text;
+        }
+
         internal string FullKey(string key) => destination.Prefix + StoreKeys.Validate(key);
 
         public IReadOnlyList<StoreObject> List(CancellationToken cancellation)
