@@ -83,6 +83,21 @@ Describe 'Bad S3 input gets a clear error' {
         $e.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
     }
 
+    It 'an object whose body was altered is refused before the live database is touched' {
+        $b = New-BqBackup -Path $db -Destination 's3://bqtest/altered/' @s3
+        $other = Join-Path $TestDrive 'other-body.db'
+        New-SampleDatabase -Path $other -Jobs 10 | Out-Null
+        gzip -k -f $other
+        Invoke-Aws $server s3 cp "$other.gz" "s3://bqtest/altered/$($b.Name)" | Out-Null
+        $live = Join-Path $TestDrive 'live-altered.db'
+        Copy-Item $db $live
+        $before = Get-FileSha256 $live
+        $e = try { Restore-BqBackup -Path $live -Destination 's3://bqtest/altered/' -Name $b.Name -Confirm:$false @s3; $null } catch { $_ }
+        $e.FullyQualifiedErrorId | Should -BeIn @('SizeMismatch,BqBackup.Commands.RestoreBqBackupCommand', 'ChecksumMismatch,BqBackup.Commands.RestoreBqBackupCommand')
+        Get-FileSha256 $live | Should -Be $before
+        Get-ChildItem -Force (Split-Path $live) -Filter '.live-altered*' | Should -BeNullOrEmpty
+    }
+
     It 'an unreachable endpoint fails fast with EndpointUnreachable' {
         $closed = Get-FreeTcpPort
         $e = try { New-BqBackup -Path $db -Destination 's3://bqtest/x/' -EndpointUrl "http://127.0.0.1:$closed" -AccessKey S3RVER -SecretKey S3RVER -ErrorAction Stop; $null } catch { $_ }
