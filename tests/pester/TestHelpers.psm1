@@ -107,3 +107,240 @@ function Invoke-BunqueueCli {
 function Get-FileSha256 { param([string] $Path) (Get-FileHash -Algorithm SHA256 $Path).Hash.ToLowerInvariant() }
 
 Export-ModuleMember -Function Import-BqBackupModule, New-SampleDatabase, Copy-BackupAsOf, Get-FileSha256, Invoke-ChildPwsh, Get-FreeTcpPort, Start-S3Server, Stop-S3Server, Invoke-WithEnvironment, Get-BunqueueS3Environment, Invoke-Aws, Invoke-BunqueueCli
+
+# ---------------------------------------------------------------------------------------------
+# A real bunqueue server (bun + bunqueue from npm) on loopback, and the bun scripts in
+# tests/node/scripts that drive it through bunqueue/client.
+# ---------------------------------------------------------------------------------------------
+
+$script:BunExe = Join-Path $script:NodeModules '.bin/bun'
+$script:BunqueueCli = Join-Path $script:NodeModules 'bunqueue/dist/cli/index.js'
+$script:NodeScripts = Join-Path $script:RepoRoot 'tests/node/scripts'
+# Every server Start-BunqueueServer started in this session: Stop-BunqueueServer -All ends those still running.
+$script:BunqueueServers = [System.Collections.Generic.List[object]]::new()
+# Every writer Start-BunqueueWriter started: Stop-BunqueueWriter -All kills those still running.
+$script:BunqueueWriters = [System.Collections.Generic.List[object]]::new()
+
+function Get-EpochMilliseconds { [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() }
+
+# Sends a POSIX signal (TERM, KILL) to one process, by its pid.
+function Send-Signal {
+    param([Parameter(Mandatory)] [int] $ProcessId, [ValidateSet('TERM', 'KILL')] [string] $Signal = 'TERM')
+    $kill = Get-Command kill -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+    if ($kill) { & $kill.Source -s $Signal $ProcessId 2>$null | Out-Null; return }
+    if (-not ('BqTest.Posix' -as [type])) {
+        Add-Type -Namespace BqTest -Name Posix -MemberDefinition '[System.Runtime.InteropServices.DllImport("libc", SetLastError = true)] public static extern int kill(int pid, int sig);'
+    }
+    [BqTest.Posix]::kill($ProcessId, $(if ($Signal -eq 'KILL') { 9 } else { 15 })) | Out-Null
+}
+
+# GET http://127.0.0.1:<port><path>: the status code, or 0 when nothing answers within the timeout.
+function Invoke-LoopbackGet {
+    param([Parameter(Mandatory)] [int] $Port, [string] $Path = '/ready', [int] $TimeoutMilliseconds = 1000)
+    $client = [System.Net.Http.HttpClient]::new()
+    $client.Timeout = [TimeSpan]::FromMilliseconds($TimeoutMilliseconds)
+    try { [int] $client.GetAsync("http://127.0.0.1:$Port$Path").GetAwaiter().GetResult().StatusCode }
+    catch { 0 }
+    finally { $client.Dispose() }
+}
+
+function Test-BunqueueReady { param([Parameter(Mandatory)] $Server) (Invoke-LoopbackGet -Port $Server.HttpPort -Path '/ready') -eq 200 }
+
+# Starts `bunqueue start` on free loopback ports with --data-path, waits until GET /ready answers
+# 200 (bounded), and returns { Pid, Process, TcpPort, HttpPort, DataPath, Log }. Its output goes to
+# <LogDirectory>/bunqueue-<tcp port>.out/.err (default: beside the data file's folder, not in it).
+function Start-BunqueueServer {
+    param(
+        [Parameter(Mandatory)] [string] $DataPath,
+        [string] $LogDirectory,
+        [int] $TimeoutSeconds = 20
+    )
+    $DataPath = [IO.Path]::GetFullPath($DataPath)
+    $folder = Split-Path $DataPath -Parent
+    if (-not (Test-Path -LiteralPath $folder)) { New-Item -ItemType Directory -Force -Path $folder | Out-Null }
+    if (-not $LogDirectory) { $LogDirectory = Split-Path $folder -Parent }
+    $tcp = Get-FreeTcpPort
+    do { $http = Get-FreeTcpPort } while ($http -eq $tcp)
+    $log = Join-Path $LogDirectory "bunqueue-$tcp"
+    # No S3 backup of bunqueue's own, whatever this process's environment says.
+    $process = Invoke-WithEnvironment @{ S3_BACKUP_ENABLED = $null; NO_COLOR = '1' } {
+        Start-Process -FilePath $script:BunExe -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -ArgumentList @(
+            $script:BunqueueCli, 'start', '--host', '127.0.0.1', '--tcp-port', $tcp, '--http-port', $http, '--data-path', $DataPath)
+    }
+    $server = [pscustomobject]@{ Pid = $process.Id; Process = $process; TcpPort = $tcp; HttpPort = $http; DataPath = $DataPath; Log = $log }
+    $script:BunqueueServers.Add($server)
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
+    for ($i = 0; $i -lt 10000; $i++) {
+        if (Test-BunqueueReady $server) { return $server }
+        if ($process.HasExited -or [datetime]::UtcNow -gt $deadline) {
+            Stop-BunqueueServer $server -Kill
+            $err = if (Test-Path "$log.err") { Get-Content -Raw "$log.err" } else { '' }
+            throw "bunqueue did not become ready on 127.0.0.1:$http within $TimeoutSeconds s (exited: $($process.HasExited)). stderr: $err"
+        }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+# Stops a server: SIGTERM (bunqueue flushes, checkpoints and closes), waits up to -TimeoutSeconds,
+# then SIGKILL. -Kill sends SIGKILL at once (a crash: -wal and -shm stay behind). -All stops every
+# server this session started that still runs. Returns nothing; safe to call twice.
+function Stop-BunqueueServer {
+    param(
+        [Parameter(Position = 0, ValueFromPipeline)] $Server,
+        [switch] $Kill,
+        [switch] $All,
+        [int] $TimeoutSeconds = 10
+    )
+    process {
+        $targets = if ($All) { @($script:BunqueueServers) } else { @($Server) }
+        foreach ($s in $targets) {
+            if (-not $s -or $s.Process.HasExited) { continue }
+            Send-Signal -ProcessId $s.Pid -Signal $(if ($Kill) { 'KILL' } else { 'TERM' })
+            if (-not $s.Process.WaitForExit($TimeoutSeconds * 1000)) {
+                Send-Signal -ProcessId $s.Pid -Signal KILL
+                $s.Process.WaitForExit(5000) | Out-Null
+            }
+        }
+    }
+}
+
+# Runs one script of tests/node/scripts on bun, bounded in time; throws if it fails or hangs,
+# and returns its last stdout line parsed as JSON.
+function Invoke-BunScript {
+    param([Parameter(Mandatory)] [string] $Name, [string[]] $Arguments = @(), [int] $TimeoutSeconds = 30)
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($script:BunExe)
+    $psi.ArgumentList.Add((Join-Path $script:NodeScripts $Name))
+    foreach ($a in $Arguments) { $psi.ArgumentList.Add([string] $a) }
+    $psi.WorkingDirectory = $script:NodeScripts
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "bun $Name $Arguments did not finish within $TimeoutSeconds s"
+        }
+        $process.WaitForExit()
+        $out = $stdout.GetAwaiter().GetResult()
+        if ($process.ExitCode -ne 0) { throw "bun $Name $Arguments exited $($process.ExitCode): $($stderr.GetAwaiter().GetResult()) $out" }
+        $last = @($out -split "`n" | Where-Object { $_.Trim() }) | Select-Object -Last 1
+        $last | ConvertFrom-Json -Depth 20
+    }
+    finally { $process.Dispose() }
+}
+
+# The server's state through bunqueue/client (tests/node/scripts/state.mjs): per queue its
+# getJobCountsAsync(), DLQ job ids and job schedulers.
+function Get-BunqueueState {
+    param([Parameter(Mandatory)] $Server, [string[]] $Queues = @('orders', 'reports', 'failing'), [string] $IdsFile, [string] $IdsQueue)
+    $arguments = @('--port', $Server.TcpPort, '--queues', ($Queues -join ','))
+    if ($IdsFile) { $arguments += @('--ids', $IdsFile, '--ids-queue', $(if ($IdsQueue) { $IdsQueue } else { $Queues[0] })) }
+    Invoke-BunScript -Name 'state.mjs' -Arguments $arguments
+}
+
+# Seeds known state (tests/node/scripts/seed.mjs): waiting, prioritized and delayed jobs in
+# 'orders', two schedulers in 'reports', one DLQ entry in 'failing'. Returns the ids it made.
+function Initialize-BunqueueState {
+    param([Parameter(Mandatory)] $Server, [int] $Waiting = 5, [int] $Prioritized = 3, [int] $Delayed = 2)
+    Invoke-BunScript -Name 'seed.mjs' -Arguments @('--port', $Server.TcpPort, '--waiting', $Waiting, '--prioritized', $Prioritized, '--delayed', $Delayed)
+}
+
+# Starts tests/node/scripts/writer.mjs: durable adds until -Seconds pass or -StopFile appears, each
+# acknowledged job appended to -OutFile as "<id> <ack ms> <call ms> <latency ms>". Returns
+# { Process, OutFile, StopFile, SummaryFile }; Wait-BunqueueWriter ends it and reads its summary.
+function Start-BunqueueWriter {
+    param(
+        [Parameter(Mandatory)] $Server,
+        [Parameter(Mandatory)] [string] $OutFile,
+        [string] $StopFile,
+        [string] $Queue = 'load',
+        [double] $Seconds = 10,
+        [int] $Concurrency = 16,
+        [int] $PayloadBytes = 200,
+        [int] $MaxJobs = 1000000
+    )
+    if (-not $StopFile) { $StopFile = "$OutFile.stop" }
+    $arguments = @((Join-Path $script:NodeScripts 'writer.mjs'), '--port', $Server.TcpPort, '--out', $OutFile, '--queue', $Queue,
+        '--seconds', $Seconds, '--stop-file', $StopFile, '--concurrency', $Concurrency, '--payload-bytes', $PayloadBytes, '--max-jobs', $MaxJobs)
+    $process = Start-Process -FilePath $script:BunExe -PassThru -WorkingDirectory $script:NodeScripts -ArgumentList $arguments `
+        -RedirectStandardOutput "$OutFile.summary" -RedirectStandardError "$OutFile.err"
+    $writer = [pscustomobject]@{ Process = $process; OutFile = $OutFile; StopFile = $StopFile; SummaryFile = "$OutFile.summary" }
+    $script:BunqueueWriters.Add($writer)
+    $writer
+}
+
+# Cleanup: kills a writer (or, with -All, every writer this session started) still running.
+function Stop-BunqueueWriter {
+    param([Parameter(Position = 0)] $Writer, [switch] $All)
+    $targets = if ($All) { @($script:BunqueueWriters) } else { @($Writer) }
+    foreach ($w in $targets) {
+        if (-not $w -or $w.Process.HasExited) { continue }
+        Send-Signal -ProcessId $w.Process.Id -Signal KILL
+        $w.Process.WaitForExit(5000) | Out-Null
+    }
+}
+
+# Waits until the writer has acknowledged at least -Jobs adds (bounded); throws if it never does.
+function Wait-BunqueueWriterProgress {
+    param([Parameter(Mandatory)] $Writer, [int] $Jobs = 1, [int] $TimeoutSeconds = 15)
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
+    for ($i = 0; $i -lt 10000; $i++) {
+        $lines = if (Test-Path -LiteralPath $Writer.OutFile) { [IO.File]::ReadAllText($Writer.OutFile).Split("`n").Count - 1 } else { 0 }
+        if ($lines -ge $Jobs) { return }
+        if ($Writer.Process.HasExited -or [datetime]::UtcNow -gt $deadline) {
+            throw "The writer acknowledged $lines adds, not $Jobs, within $TimeoutSeconds s (exited: $($Writer.Process.HasExited)): $(Get-Content -Raw "$($Writer.OutFile).err" -ErrorAction Ignore)"
+        }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+# Asks the writer to stop (its stop file), waits for it (bounded, then kills it), and returns its
+# JSON summary { acked, failed, firstError, seconds, perSecond }.
+function Wait-BunqueueWriter {
+    param([Parameter(Mandatory)] $Writer, [int] $TimeoutSeconds = 15)
+    Set-Content -LiteralPath $Writer.StopFile -Value 'stop'
+    if (-not $Writer.Process.WaitForExit($TimeoutSeconds * 1000)) {
+        Stop-BunqueueWriter $Writer
+        throw "The writer did not stop within $TimeoutSeconds s of its stop file."
+    }
+    $Writer.Process.WaitForExit()
+    $summary = Get-Content -LiteralPath $Writer.SummaryFile -ErrorAction Ignore | Where-Object { $_.Trim() } | Select-Object -Last 1
+    if (-not $summary) { throw "The writer printed no summary: $(Get-Content -Raw "$($Writer.OutFile).err" -ErrorAction Ignore)" }
+    $summary | ConvertFrom-Json
+}
+
+# The writer's acknowledged adds as objects { Id, AckMs, CallMs, LatencyMs }.
+function Read-BunqueueWriterLog {
+    param([Parameter(Mandatory)] [string] $Path)
+    foreach ($line in [IO.File]::ReadAllLines($Path)) {
+        if (-not $line) { continue }
+        $f = $line.Split(' ')
+        [pscustomobject]@{ Id = $f[0]; AckMs = [long] $f[1]; CallMs = [long] $f[2]; LatencyMs = [double]::Parse($f[3], [Globalization.CultureInfo]::InvariantCulture) }
+    }
+}
+
+# p50/p99/max (nearest rank) of a set of latencies in ms.
+function Get-LatencySummary {
+    param([double[]] $Milliseconds)
+    if (-not $Milliseconds -or $Milliseconds.Count -eq 0) { return [ordered]@{ count = 0; p50 = $null; p99 = $null; max = $null } }
+    $sorted = [double[]] $Milliseconds.Clone(); [Array]::Sort($sorted)
+    $rank = { param($p) $sorted[[Math]::Max(0, [int][Math]::Ceiling($p * $sorted.Count) - 1)] }
+    [ordered]@{ count = $sorted.Count; p50 = [Math]::Round((& $rank 0.50), 3); p99 = [Math]::Round((& $rank 0.99), 3); max = [Math]::Round($sorted[-1], 3) }
+}
+
+# Job ids a SQLite copy of bunqueue's database holds: jobs.id and the DLQ's job_id.
+function Get-DatabaseJobIds {
+    param([Parameter(Mandatory)] [string] $Path, [string] $Queue)
+    $where = if ($Queue) { " WHERE queue = '$($Queue.Replace("'", "''"))'" } else { '' }
+    $ids = [System.Collections.Generic.HashSet[string]]::new([StringComparer]::Ordinal)
+    foreach ($id in (& sqlite3 -readonly $Path "SELECT id FROM jobs$where UNION ALL SELECT job_id FROM dlq$where")) { [void] $ids.Add($id) }
+    if ($LASTEXITCODE -ne 0) { throw "sqlite3 could not read $Path" }
+    , $ids
+}
+
+Export-ModuleMember -Function Get-EpochMilliseconds, Send-Signal, Invoke-LoopbackGet, Test-BunqueueReady, Start-BunqueueServer, Stop-BunqueueServer,
+    Invoke-BunScript, Get-BunqueueState, Initialize-BunqueueState, Start-BunqueueWriter, Wait-BunqueueWriterProgress, Wait-BunqueueWriter, Stop-BunqueueWriter,
+    Read-BunqueueWriterLog, Get-LatencySummary, Get-DatabaseJobIds

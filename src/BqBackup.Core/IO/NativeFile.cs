@@ -118,6 +118,30 @@ namespace BqBackup.IO
             catch (DllNotFoundException) { return null; }
         }
 
+        /// <summary>
+        /// "major:minor:inode" of the file a path leads to (symlinks followed; for /proc/PID/fd/N,
+        /// the open file itself), or null when it cannot be read. Two paths with the same id are
+        /// the same file, however each of them reaches it.
+        /// </summary>
+        public static string TryGetFileId(string path)
+        {
+            if (IsWindows) return null;
+            try
+            {
+                var buffer = new byte[256];
+                const int AT_FDCWD = -100;
+                const uint STATX_INO = 0x100;
+                if (statx(AT_FDCWD, path, 0, STATX_INO, buffer) != 0) return null;
+                if ((BitConverter.ToUInt32(buffer, 0) & STATX_INO) == 0) return null;
+                var inode = BitConverter.ToUInt64(buffer, 32);
+                var devMajor = BitConverter.ToUInt32(buffer, 136);
+                var devMinor = BitConverter.ToUInt32(buffer, 140);
+                return $"{devMajor}:{devMinor}:{inode}";
+            }
+            catch (EntryPointNotFoundException) { return null; }
+            catch (DllNotFoundException) { return null; }
+        }
+
         public static string ReadLink(string path)
         {
             if (IsWindows) return null;

@@ -29,7 +29,12 @@ namespace BqBackup.IO
     {
         public static IReadOnlyList<FileHolder> FindHolders(IEnumerable<string> paths)
         {
-            var wanted = new HashSet<string>(paths.Select(Path.GetFullPath), StringComparer.Ordinal);
+            var full = paths.Select(Path.GetFullPath).ToList();
+            var wanted = new HashSet<string>(full, StringComparer.Ordinal);
+            // The same files by identity (device and inode): /proc shows the path the process
+            // opened, resolved, which differs from ours when either goes through a symlinked
+            // folder, a bind mount or another mount namespace (a container).
+            var wantedIds = new HashSet<string>(full.Select(NativeFile.TryGetFileId).Where(id => id != null), StringComparer.Ordinal);
             var holders = new List<FileHolder>();
             if (!Directory.Exists("/proc/self/fd")) return holders;
             foreach (var processDir in SafeEnumerate("/proc"))
@@ -38,7 +43,8 @@ namespace BqBackup.IO
                 foreach (var fd in SafeEnumerate(Path.Combine(processDir, "fd")))
                 {
                     var target = NativeFile.ReadLink(fd);
-                    if (target == null || !wanted.Contains(target)) continue;
+                    if (target == null) continue;
+                    if (!wanted.Contains(target) && (wantedIds.Count == 0 || !wantedIds.Contains(NativeFile.TryGetFileId(fd) ?? string.Empty))) continue;
                     holders.Add(new FileHolder(pid, ProcessName(processDir), target));
                     break;
                 }
