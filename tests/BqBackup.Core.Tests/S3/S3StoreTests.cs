@@ -166,6 +166,28 @@ namespace BqBackup.Tests.S3
         }
 
         [Fact]
+        public void A_delete_the_provider_acknowledges_but_does_not_do_is_RemoveFailed()
+        {
+            using (var store = (S3Store)CreateStore())
+            {
+                WriteBackupAt(store, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+                var ctx = new OperationContext();
+                var backup = new BqBackup.Catalog.BackupCatalog(store, store.Location).List(ctx).Single();
+                server.Proxy.IgnoreDeletes = true;
+                try
+                {
+                    var e = Assert.Throws<BqBackupException>(() => BqBackup.Retention.ExpiryEngine.Remove(backup, store, ctx));
+                    Assert.Equal(ErrorIds.RemoveFailed, e.ErrorId);
+                }
+                finally
+                {
+                    server.Proxy.IgnoreDeletes = false;
+                }
+                Assert.Single(new BqBackup.Catalog.BackupCatalog(store, store.Location).List(ctx));
+            }
+        }
+
+        [Fact]
         public void Keys_in_a_listing_that_would_escape_a_folder_are_not_returned()
         {
             var prefix = "hostile-" + Guid.NewGuid().ToString("N") + "/";

@@ -34,6 +34,8 @@ namespace BqBackup.Tests.S3
         public int UploadedParts;
         /// <summary>After this many parts, the proxy stops forwarding (the server "goes away" mid-upload).</summary>
         public int? FailAfterParts { get; set; }
+        /// <summary>Answer DELETE with 204 and delete nothing, as a provider with a missing permission or a broken batch delete may.</summary>
+        public bool IgnoreDeletes { get; set; }
 
         public SigV4Proxy(Uri upstream, string accessKey, string secretKey)
         {
@@ -89,6 +91,11 @@ namespace BqBackup.Tests.S3
                 if (request.HttpMethod == "DELETE" && query.TryGetValue("uploadId", out var abortId))
                 {
                     OpenUploads.TryRemove(abortId, out _);
+                    await Reply(response, 204, null).ConfigureAwait(false);
+                    return;
+                }
+                if (request.HttpMethod == "DELETE" && IgnoreDeletes)
+                {
                     await Reply(response, 204, null).ConfigureAwait(false);
                     return;
                 }

@@ -197,6 +197,39 @@ namespace BqBackup.Tests.Storage
             }
         }
 
+        /// <summary>Writes a minimal backup (body and sidecar) taken at a chosen time, as the store contract lets tests do.</summary>
+        protected static void WriteBackupAt(IBackupStore store, DateTime utc)
+        {
+            var name = BqBackup.Catalog.BackupNaming.NameFor(utc, 1);
+            var meta = new BqBackup.Catalog.BackupMetadata { Timestamp = utc, Version = "test", Size = 1, CompressedSize = 1, Checksum = new string('0', 64), Compressed = true };
+            store.Put(BqBackup.Catalog.BackupNaming.MetadataNameFor(name), meta.ToJson(), "application/json", overwrite: false, None);
+            store.Put(name, new byte[] { 0 }, "application/gzip", overwrite: false, None);
+        }
+
+        [Fact]
+        public void Retention_across_day_week_and_month_boundaries_removes_exactly_what_no_rule_keeps()
+        {
+            DateTime U(string s) => DateTime.Parse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+            var times = new[] { "2026-03-31T23:30:00Z", "2026-04-01T00:30:00Z", "2026-04-01T12:00:00Z", "2026-04-02T08:00:00Z",
+                                "2026-04-05T23:59:00Z", "2026-04-06T00:01:00Z", "2026-04-06T10:00:00Z" }.Select(U).ToList();
+            using (var store = CreateStore())
+            {
+                foreach (var t in times) WriteBackupAt(store, t);
+                var ctx = new OperationContext();
+                var catalog = new BqBackup.Catalog.BackupCatalog(store, store.Location);
+                var policy = new BqBackup.Retention.RetentionPolicy { KeepDaily = 3, KeepWeekly = 2, KeepMonthly = 2 };
+                foreach (var d in BqBackup.Retention.RetentionEvaluator.Evaluate(catalog.List(ctx), policy, U("2026-04-06T12:00:00Z")).Where(d => !d.Keep))
+                    BqBackup.Retention.ExpiryEngine.Remove(d.Backup, store, ctx);
+
+                // Daily: 04-06 10:00, 04-05 23:59, 04-02; weekly (ISO, Monday first): W15 04-06 10:00, W14 04-05 23:59;
+                // monthly: April 04-06 10:00, March 03-31 23:30.
+                var expected = new[] { "2026-04-06T10:00:00Z", "2026-04-05T23:59:00Z", "2026-04-02T08:00:00Z", "2026-03-31T23:30:00Z" }
+                    .Select(t => BqBackup.Catalog.BackupNaming.NameFor(U(t), 1));
+                Assert.Equal(expected, catalog.List(ctx).Select(b => b.Name));
+                Assert.Equal(8, store.List(None).Count); // each kept body with its sidecar, no orphan left
+            }
+        }
+
         /// <summary>S3 overrides this above 1,000 to cross a listing page.</summary>
         protected virtual int ManyObjectsCount => 25;
     }
