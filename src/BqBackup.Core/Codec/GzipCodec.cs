@@ -41,7 +41,7 @@ namespace BqBackup.Codec
             }
         }
 
-        /// <summary>Gzips <paramref name="source"/> into <paramref name="destination"/> (left open).</summary>
+        /// <summary>Gzips <paramref name="source"/> into <paramref name="destination"/> (left open), on every core, as one gzip member.</summary>
         public static CodecResult Compress(Stream source, long sourceLength, Stream destination, BqCompressionLevel level, OperationContext ctx, string activity)
         {
             var buffer = new byte[BufferSize];
@@ -49,7 +49,7 @@ namespace BqBackup.Codec
             using (var counted = new CountingStream(destination, leaveOpen: true))
             {
                 long raw = 0;
-                using (var gzip = new GZipStream(counted, ToFrameworkLevel(level), leaveOpen: true))
+                using (var gzip = new ParallelGzipStream(counted, ToFrameworkLevel(level), ctx.Cancellation))
                 {
                     int n;
                     while ((n = source.Read(buffer, 0, buffer.Length)) > 0)
@@ -60,6 +60,7 @@ namespace BqBackup.Codec
                         raw += n;
                         ctx.ReportProgress(activity, $"Compressing: {raw:N0} of {sourceLength:N0} bytes", raw, sourceLength);
                     }
+                    gzip.Finish();
                 }
                 return new CodecResult { RawBytes = raw, EncodedBytes = counted.Count, Sha256 = Hex(sha.GetHashAndReset()), WasCompressed = true };
             }

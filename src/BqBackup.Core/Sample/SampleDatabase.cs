@@ -23,8 +23,12 @@ namespace BqBackup.Sample
                 return reader.ReadToEnd();
         }
 
+        /// <summary>A database of at least <paramref name="bytes"/> bytes, for benchmarks: payloads of 100 B to 8 KB.</summary>
+        public static JobCounts CreateOfSize(string path, long bytes, int seed = 1) =>
+            Create(path, int.MaxValue, seed, 8192, bytes);
+
         /// <summary>Creates (or refuses to overwrite) a database with about <paramref name="jobs"/> jobs.</summary>
-        public static JobCounts Create(string path, int jobs = 500, int seed = 1, int maxPayloadBytes = 2048)
+        public static JobCounts Create(string path, int jobs = 500, int seed = 1, int maxPayloadBytes = 2048, long stopAtBytes = 0)
         {
             if (File.Exists(path))
                 throw new IOException($"'{path}' exists; the sample database is only written to a new file.");
@@ -49,8 +53,11 @@ namespace BqBackup.Sample
                         var p = new[] { "$id", "$queue", "$name", "$data", "$priority", "$created", "$run", "$started", "$completed", "$attempts", "$state" };
                         foreach (var name in p) insert.Parameters.Add(insert.CreateParameter()).ParameterName = name;
                         insert.Prepare();
+                        long written = 0;
                         for (var i = 0; i < jobs; i++)
                         {
+                            // Each row costs its payload and about as much again in results, indexes and pages.
+                            if (stopAtBytes > 0 && written >= stopAtBytes) { jobs = i; break; }
                             var created = baseTime.AddSeconds(i * 7);
                             // Most of a real queue's rows are completed jobs kept for their results.
                             var state = random.NextDouble() < 0.7 ? "completed" : PendingStates[random.Next(PendingStates.Length)];
@@ -60,6 +67,7 @@ namespace BqBackup.Sample
                                 ("template", "welcome"),
                                 ("n", i),
                                 ("body", Text(random, random.Next(50, maxPayloadBytes))));
+                            written += payload.Length + 400;
                             Set(insert, "$id", $"{seed:x4}{i:x8}-0000-7000-8000-{i:x12}");
                             Set(insert, "$queue", queue);
                             Set(insert, "$name", "send");

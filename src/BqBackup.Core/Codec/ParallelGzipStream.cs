@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.IO.Hashing;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace BqBackup.Codec
+{
+    /// <summary>
+    /// Gzip compression on every core with the output still ONE gzip member, as pigz writes it:
+    /// the input is cut into blocks deflated independently, each but the last ended with a sync
+    /// flush (so the next starts on a byte boundary), the last with a final block, under one
+    /// header and one CRC-32/ISIZE trailer. Any gzip reader, including ones that stop after the
+    /// first member, reads it as one stream. Blocks are written in order; memory is bounded by the
+    /// blocks in flight.
+    /// </summary>
+    internal sealed class ParallelGzipStream : Stream
+    {
+        internal const int DefaultBlockSize = 1 << 20;
+        private static readonly byte[] EmptyFinalBlock = { 0x03, 0x00 };
+
+        private readonly Stream output;
+        private readonly CompressionLevel level;
+        private readonly int blockSize;
+        private readonly int maxInFlight;
+        private readonly Crc32 crc = new Crc32();
+        private readonly Queue<Task<ArraySegment<byte>>> inFlight = new Queue<Task<ArraySegment<byte>>>();
+        private readonly CancellationToken cancellation;
+        private byte[] block;
+        private int blockLength;
+        private long totalIn;
+        private bool finished;
+
+        public ParallelGzipStream(Stream output, CompressionLevel level, CancellationToken cancellation, int blockSize = DefaultBlockSize, int? threads = null)
+        {
+            this.output = output;
+            this.level = level;
+            this.blockSize = blockSize;
+            this.cancellation = cancellation;
+            maxInFlight = Math.Max(1, threads ?? Environment.ProcessorCount) + 1;
+            block = new byte[blockSize];
+            // Header: magic, deflate, no flags, no mtime (reproducible), no extra flags, OS unknown.
+            output.Write(new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff }, 0, 10);
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => totalIn; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Flush() { }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            crc.Append(new ReadOnlySpan<byte>(buffer, offset, count));
+            totalIn += count;
+            while (count > 0)
+            {
+                var n = Math.Min(count, blockSize - blockLength);
+                Buffer.BlockCopy(buffer, offset, block, blockLength, n);
+                blockLength += n;
+                offset += n;
+                count -= n;
+                // A full block is only sent once more input arrives, so the last block is always known to be last.
+                if (blockLength == blockSize && count > 0) Submit(final: false);
+            }
+        }
+
+        private void Submit(bool final)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var data = block;
+            var length = blockLength;
+            block = final ? null : new byte[blockSize];
+            blockLength = 0;
+            var compressionLevel = level;
+            inFlight.Enqueue(Task.Run(() => Deflate(data, length, final, compressionLevel)));
+            while (inFlight.Count >= maxInFlight) WriteOldest();
+        }
+
+        private static ArraySegment<byte> Deflate(byte[] data, int length, bool final, CompressionLevel level)
+        {
+            var compressed = new MemoryStream(length / 2 + 1024);
+            var deflate = new DeflateStream(compressed, level, leaveOpen: true);
+            deflate.Write(data, 0, length);
+            if (final)
+            {
+                deflate.Dispose();
+                return new ArraySegment<byte>(compressed.GetBuffer(), 0, (int)compressed.Length);
+            }
+            // A sync flush ends the block on a byte boundary without a final bit; what disposing adds after it is not ours.
+            deflate.Flush();
+            var taken = (int)compressed.Length;
+            deflate.Dispose();
+            return new ArraySegment<byte>(compressed.GetBuffer(), 0, taken);
+        }
+
+        private void WriteOldest()
+        {
+            var segment = inFlight.Dequeue().GetAwaiter().GetResult();
+            output.Write(segment.Array, segment.Offset, segment.Count);
+        }
+
+        /// <summary>Writes the last block and the trailer. Without it the stream is incomplete, on purpose: nothing half-written is ever a valid gzip.</summary>
+        public void Finish()
+        {
+            if (finished) return;
+            if (blockLength > 0) Submit(final: true);
+            else
+            {
+                while (inFlight.Count > 0) WriteOldest();
+                output.Write(EmptyFinalBlock, 0, EmptyFinalBlock.Length);
+            }
+            while (inFlight.Count > 0) WriteOldest();
+            var trailer = new byte[8];
+            crc.GetCurrentHash(new Span<byte>(trailer, 0, 4)); // little-endian, as gzip stores it
+            var size = (uint)(totalIn & 0xFFFFFFFF);
+            trailer[4] = (byte)size;
+            trailer[5] = (byte)(size >> 8);
+            trailer[6] = (byte)(size >> 16);
+            trailer[7] = (byte)(size >> 24);
+            output.Write(trailer, 0, 8);
+            finished = true;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !finished)
+            {
+                // Abandoned (failure, Ctrl-C): let the workers finish, write nothing more.
+                foreach (var t in inFlight) { try { t.Wait(); } catch (AggregateException) { } }
+                inFlight.Clear();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
