@@ -9,6 +9,7 @@
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Test [-Filter Text]
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Package
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Demo [-Path db] [-Destination dest]
+        dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Bench [-Size 100MB,1GB] [-Runs 3]
 
     Build   publishes src/BqBackup for this machine's runtime and assembles the module in out/BqBackup.
     Test    installs what the tests need (Debian packages when root, npm peers, Pester), builds,
@@ -27,7 +28,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench')]
     [string] $Task = 'Build',
 
     [string] $Configuration = 'Release',
@@ -38,7 +39,11 @@ param(
 
     # Demo only: passed on to tests/demo.ps1.
     [string] $Path,
-    [string] $Destination
+    [string] $Destination,
+
+    # Bench only: database sizes (e.g. 100MB, 1GB) and runs per measurement.
+    [string[]] $Size = @('100MB', '1GB'),
+    [int] $Runs = 3
 )
 
 $ErrorActionPreference = 'Stop'
@@ -248,6 +253,8 @@ function Install-DebianPackages {
         'sqlite3'      = 'sqlite3'
         'npm'          = 'npm'
         'node'         = 'nodejs'
+        '/usr/bin/time' = 'time'
+        'gzip'         = 'gzip'
     }
     $missing = @(foreach ($command in $wanted.Keys) {
         $found = if ($command.StartsWith('/')) { Test-Path -LiteralPath $command } else { [bool](Get-Command $command -CommandType Application -ErrorAction Ignore) }
@@ -476,6 +483,14 @@ function Invoke-Demo {
     return Invoke-ChildPwshFile -File $demo -ArgumentList $arguments
 }
 
+function Invoke-Bench {
+    Install-DebianPackages
+    Install-NodePeers
+    Invoke-Build
+    Write-Step "Bench (tests/bench/Invoke-Benchmark.ps1, child pwsh): $($Size -join ', '), $Runs run(s)"
+    return Invoke-ChildPwshFile -File (Join-Path $Root 'tests/bench/Invoke-Benchmark.ps1') -ArgumentList @('-Size', ($Size -join ','), '-Runs', $Runs)
+}
+
 # ---------------------------------------------------------------------------------------------
 
 # Demo arguments are relative to where the caller stands, not to the repository root.
@@ -492,6 +507,7 @@ try {
         'Test'    { $exitCode = Invoke-Test }
         'Package' { Invoke-Package }
         'Demo'    { $exitCode = Invoke-Demo }
+        'Bench'   { $exitCode = Invoke-Bench }
     }
 }
 catch {
