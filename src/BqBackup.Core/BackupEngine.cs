@@ -117,26 +117,14 @@ namespace BqBackup
                         FailPoints.Hit("backup-committed");
                         ctx.WriteVerbose($"Stored {encoded.EncodedBytes:N0} bytes (database {encoded.RawBytes:N0} bytes, sha256 {encoded.Sha256}) in {clock.Elapsed.TotalSeconds:F2} s.");
 
-                        return new BackupInfo
+                        // The same mapping a later listing applies, so what New-BqBackup returns is what Get-BqBackup lists.
+                        var info = new BackupInfo
                         {
-                            Name = name,
-                            Destination = destination,
-                            Timestamp = takenAt,
-                            Size = encoded.EncodedBytes,
-                            ExpectedSize = encoded.EncodedBytes,
-                            DatabaseSize = encoded.RawBytes,
-                            Sha256 = encoded.Sha256,
-                            Origin = BackupOrigin.BqBackup,
-                            Status = BackupStatus.Ok,
-                            SchemaVersion = inspection.SchemaVersion,
-                            Counts = inspection.Counts,
-                            Compressed = true,
-                            WrittenBy = ToolVersion,
-                            Host = meta.Host,
-                            SourcePath = databasePath,
-                            MetadataName = metaName,
-                            LastModified = DateTimeOffset.UtcNow,
+                            Name = name, Destination = destination, Origin = BackupOrigin.BqBackup, Size = encoded.EncodedBytes,
+                            MetadataName = metaName, LastModified = DateTimeOffset.UtcNow,
                         };
+                        BackupCatalog.ApplyMetadata(info, meta, problem: null);
+                        return info;
                     }
                 }
                 catch when (metadataWritten)

@@ -71,6 +71,36 @@ Describe 'S3 destinations' {
     }
 }
 
+Describe 'Retention and health on S3' {
+    It 'expires by grandfather-father-son rules and reports health from the status record in the bucket' {
+        $dest = 's3://bqtest/health/'
+        $seed = New-BqBackup -Path $db -Destination $dest @s3
+        $local = Join-Path $TestDrive 'seed.db.gz'
+        Invoke-Aws $server s3 cp "s3://bqtest/health/$($seed.Name)" $local | Out-Null
+        Invoke-Aws $server s3 cp "s3://bqtest/health/$($seed.Name).meta.json" "$local.meta.json" | Out-Null
+        foreach ($days in 1, 2, 40) {
+            $t = [datetime]::UtcNow.AddDays(-$days)
+            $name = 'backup-{0}.db.gz' -f $t.ToString("yyyy-MM-dd'T'HH-mm-ss")
+            $meta = Get-Content -Raw "$local.meta.json" | ConvertFrom-Json
+            $meta.timestamp = $t.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'")
+            $meta | ConvertTo-Json | Set-Content "$local.$days.meta.json"
+            Invoke-Aws $server s3 cp "$local.$days.meta.json" "s3://bqtest/health/$name.meta.json" | Out-Null
+            Invoke-Aws $server s3 cp $local "s3://bqtest/health/$name" | Out-Null
+        }
+        $decisions = Remove-BqBackupExpired -Destination $dest -KeepDaily 2 -WhatIf @s3
+        ($decisions | Where-Object Action -eq 'Remove') | Should -HaveCount 2
+        (Remove-BqBackupExpired -Destination $dest -KeepDaily 2 @s3) | Should -HaveCount 2
+        Get-BqBackup -Destination $dest @s3 | Should -HaveCount 2
+
+        $status = Get-BqBackupStatus -Destination $dest @s3
+        $status.Status | Should -Be 'Healthy'
+        $status.BackupCount | Should -Be 2
+        New-BqBackup -Path (Join-Path $TestDrive 'nope.db') -Destination $dest @s3 -ErrorAction SilentlyContinue
+        (Get-BqBackupStatus -Destination $dest @s3).Status | Should -Be 'Critical'
+        "$(Invoke-Aws $server s3 ls 's3://bqtest/health/')" | Should -Match 'bqbackup-status\.json'
+    }
+}
+
 Describe 'Bad S3 input gets a clear error' {
     It '<Case>: <ErrorId>' -ForEach @(
         @{ Case = 'a malformed s3:// URL'; ErrorId = 'InvalidDestination'; Destination = 's3://'; Extra = @{} }

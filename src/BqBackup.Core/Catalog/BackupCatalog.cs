@@ -94,7 +94,7 @@ namespace BqBackup.Catalog
             }
         }
 
-        private static void ApplyMetadata(BackupInfo info, BackupMetadata meta, string problem)
+        internal static void ApplyMetadata(BackupInfo info, BackupMetadata meta, string problem)
         {
             if (meta == null)
             {

@@ -101,6 +101,13 @@ namespace BqBackup.Storage.S3
         public Stream OpenRead(string key, CancellationToken cancellation)
         {
             var full = FullKey(key);
+            var stat = Stat(key, cancellation);
+            if (stat == null)
+                throw new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
+                    $"'{key}' does not exist in '{Location}'.", key, "List the backups with Get-BqBackup and pick an existing name.");
+            // Below two parts a single request is as fast and simpler; above, ranges in parallel.
+            if (stat.Size > 2L * MinimumPartSize)
+                return new RangedReadStream(this, key, full, stat.Size, MinimumPartSize, PartsInFlight, cancellation);
             var response = S3Errors.Call(this, "read", key, () => Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = full }, cancellation), cancellation);
             return new ResponseStream(response);
         }

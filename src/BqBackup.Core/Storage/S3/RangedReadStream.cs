@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3.Model;
+
+namespace BqBackup.Storage.S3
+{
+    /// <summary>
+    /// Reads a large object as consecutive byte ranges fetched in parallel (a bounded number ahead
+    /// of the reader) and hands them out in order: one S3 connection rarely fills the link, several
+    /// do. Memory is bounded by the ranges in flight.
+    /// </summary>
+    internal sealed class RangedReadStream : Stream
+    {
+        private readonly S3Store store;
+        private readonly string key, fullKey;
+        private readonly long length;
+        private readonly int rangeSize;
+        private readonly int ahead;
+        private readonly CancellationToken cancellation;
+        private readonly Queue<Task<byte[]>> pending = new Queue<Task<byte[]>>();
+        private long nextOffset;
+        private byte[] current = Array.Empty<byte>();
+        private int currentPosition;
+        private long position;
+
+        public RangedReadStream(S3Store store, string key, string fullKey, long length, int rangeSize, int ahead, CancellationToken cancellation)
+        {
+            this.store = store;
+            this.key = key;
+            this.fullKey = fullKey;
+            this.length = length;
+            this.rangeSize = rangeSize;
+            this.ahead = Math.Max(1, ahead);
+            this.cancellation = cancellation;
+            Fill();
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => length;
+        public override long Position { get => position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private void Fill()
+        {
+            while (pending.Count < ahead && nextOffset < length)
+            {
+                var start = nextOffset;
+                var end = Math.Min(length, start + rangeSize) - 1;
+                nextOffset = end + 1;
+                pending.Enqueue(Task.Run(() => Fetch(start, end)));
+            }
+        }
+
+        private async Task<byte[]> Fetch(long start, long end)
+        {
+            var request = new GetObjectRequest { BucketName = store.Bucket, Key = fullKey, ByteRange = new ByteRange(start, end) };
+            using (var response = await store.Client.GetObjectAsync(request, cancellation).ConfigureAwait(false))
+            {
+                var data = new byte[end - start + 1];
+                var read = 0;
+                while (read < data.Length)
+                {
+                    var n = await response.ResponseStream.ReadAsync(data, read, data.Length - read, cancellation).ConfigureAwait(false);
+                    if (n == 0) throw new IOException($"The range {start}-{end} of '{key}' ended after {read} bytes.");
+                    read += n;
+                }
+                return data;
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (currentPosition == current.Length)
+            {
+                if (pending.Count == 0) return 0;
+                try
+                {
+                    current = pending.Dequeue().GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception e)
+                {
+                    throw S3Errors.Map(store, "read", key, e);
+                }
+                currentPosition = 0;
+                Fill();
+            }
+            var n = Math.Min(count, current.Length - currentPosition);
+            Buffer.BlockCopy(current, currentPosition, buffer, offset, n);
+            currentPosition += n;
+            position += n;
+            return n;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                foreach (var t in pending) { try { t.Wait(); } catch (AggregateException) { } }
+            base.Dispose(disposing);
+        }
+    }
+}
