@@ -26,7 +26,11 @@ namespace BqBackup.Codec
         private readonly int blockSize;
         private readonly int maxInFlight;
         private readonly Crc32 crc = new Crc32();
-        private readonly Queue<Task<ArraySegment<byte>>> inFlight = new Queue<Task<ArraySegment<byte>>>();
+        private readonly Queue<Task<(byte[] input, ArraySegment<byte> output)>> inFlight = new Queue<Task<(byte[] input, ArraySegment<byte> output)>>();
+        // Input and output buffers are reused: a fresh pair per megabyte would pile up on the
+        // large-object heap faster than the GC returns it, and memory would grow with the database.
+        private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> spareInputs = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
+        private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> spareOutputs = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
         private readonly CancellationToken cancellation;
         private byte[] block;
         private int blockLength;
@@ -40,7 +44,7 @@ namespace BqBackup.Codec
             this.blockSize = blockSize;
             this.cancellation = cancellation;
             maxInFlight = Math.Max(1, threads ?? Environment.ProcessorCount) + 1;
-            block = new byte[blockSize];
+            block = RentInput();
             // Header: magic, deflate, no flags, no mtime (reproducible), no extra flags, OS unknown.
             output.Write(new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff }, 0, 10);
         }
@@ -71,39 +75,47 @@ namespace BqBackup.Codec
             }
         }
 
+        private byte[] RentInput() => spareInputs.TryTake(out var a) ? a : new byte[blockSize];
+
+        /// <summary>Deflate never grows data by more than a few bytes per 16 KiB block, plus the flush markers.</summary>
+        private byte[] RentOutput() => spareOutputs.TryTake(out var a) ? a : new byte[blockSize + blockSize / 64 + 4096];
+
         private void Submit(bool final)
         {
             cancellation.ThrowIfCancellationRequested();
             var data = block;
             var length = blockLength;
-            block = final ? null : new byte[blockSize];
+            var target = RentOutput();
+            block = final ? null : RentInput();
             blockLength = 0;
             var compressionLevel = level;
-            inFlight.Enqueue(Task.Run(() => Deflate(data, length, final, compressionLevel)));
+            inFlight.Enqueue(Task.Run(() => (data, Deflate(data, length, target, final, compressionLevel))));
             while (inFlight.Count >= maxInFlight) WriteOldest();
         }
 
-        private static ArraySegment<byte> Deflate(byte[] data, int length, bool final, CompressionLevel level)
+        private static ArraySegment<byte> Deflate(byte[] data, int length, byte[] target, bool final, CompressionLevel level)
         {
-            var compressed = new MemoryStream(length / 2 + 1024);
+            var compressed = new MemoryStream(target, 0, target.Length, writable: true, publiclyVisible: true);
             var deflate = new DeflateStream(compressed, level, leaveOpen: true);
             deflate.Write(data, 0, length);
             if (final)
             {
                 deflate.Dispose();
-                return new ArraySegment<byte>(compressed.GetBuffer(), 0, (int)compressed.Length);
+                return new ArraySegment<byte>(target, 0, (int)compressed.Position);
             }
             // A sync flush ends the block on a byte boundary without a final bit; what disposing adds after it is not ours.
             deflate.Flush();
-            var taken = (int)compressed.Length;
+            var taken = (int)compressed.Position;
             deflate.Dispose();
-            return new ArraySegment<byte>(compressed.GetBuffer(), 0, taken);
+            return new ArraySegment<byte>(target, 0, taken);
         }
 
         private void WriteOldest()
         {
-            var segment = inFlight.Dequeue().GetAwaiter().GetResult();
+            var (input, segment) = inFlight.Dequeue().GetAwaiter().GetResult();
             output.Write(segment.Array, segment.Offset, segment.Count);
+            spareInputs.Add(input);
+            spareOutputs.Add(segment.Array);
         }
 
         /// <summary>Writes the last block and the trailer. Without it the stream is incomplete, on purpose: nothing half-written is ever a valid gzip.</summary>

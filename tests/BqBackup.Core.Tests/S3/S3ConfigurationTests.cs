@@ -136,7 +136,7 @@ namespace BqBackup.Tests.S3
         {
             Assert.Equal(mib << 20, S3Upload.PartSize(8 << 20, partNumber));
             long total = 0;
-            for (var n = 1; n <= 10000; n++) total += S3Upload.PartSize(8 << 20, n);
+            for (var n = 1; n <= 10000; n++) total += S3Upload.PartSize(S3Store.DefaultPartSize, n);
             Assert.True(total > 5L << 40, "10,000 parts must hold at least 5 TiB, S3's object size limit");
         }
     }

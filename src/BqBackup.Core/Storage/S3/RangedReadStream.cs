@@ -20,9 +20,11 @@ namespace BqBackup.Storage.S3
         private readonly int rangeSize;
         private readonly int ahead;
         private readonly CancellationToken cancellation;
-        private readonly Queue<Task<byte[]>> pending = new Queue<Task<byte[]>>();
+        private readonly Queue<Task<ArraySegment<byte>>> pending = new Queue<Task<ArraySegment<byte>>>();
+        // Range buffers are reused, as the upload's part buffers are: memory stays flat.
+        private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> spare = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
         private long nextOffset;
-        private byte[] current = Array.Empty<byte>();
+        private ArraySegment<byte> current = new ArraySegment<byte>(Array.Empty<byte>());
         private int currentPosition;
         private long position;
 
@@ -59,28 +61,30 @@ namespace BqBackup.Storage.S3
             }
         }
 
-        private async Task<byte[]> Fetch(long start, long end)
+        private async Task<ArraySegment<byte>> Fetch(long start, long end)
         {
             var request = new GetObjectRequest { BucketName = store.Bucket, Key = fullKey, ByteRange = new ByteRange(start, end) };
             using (var response = await store.Client.GetObjectAsync(request, cancellation).ConfigureAwait(false))
             {
-                var data = new byte[end - start + 1];
+                var length = (int)(end - start + 1);
+                if (!spare.TryTake(out var data) || data.Length < length) data = new byte[rangeSize];
                 var read = 0;
-                while (read < data.Length)
+                while (read < length)
                 {
-                    var n = await response.ResponseStream.ReadAsync(data, read, data.Length - read, cancellation).ConfigureAwait(false);
+                    var n = await response.ResponseStream.ReadAsync(data, read, length - read, cancellation).ConfigureAwait(false);
                     if (n == 0) throw new IOException($"The range {start}-{end} of '{key}' ended after {read} bytes.");
                     read += n;
                 }
-                return data;
+                return new ArraySegment<byte>(data, 0, length);
             }
         }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
-            if (currentPosition == current.Length)
+            if (currentPosition == current.Count)
             {
                 if (pending.Count == 0) return 0;
+                if (current.Array.Length == rangeSize) spare.Add(current.Array);
                 try
                 {
                     current = pending.Dequeue().GetAwaiter().GetResult();
@@ -96,8 +100,8 @@ namespace BqBackup.Storage.S3
                 currentPosition = 0;
                 Fill();
             }
-            var n = Math.Min(count, current.Length - currentPosition);
-            Buffer.BlockCopy(current, currentPosition, buffer, offset, n);
+            var n = Math.Min(count, current.Count - currentPosition);
+            Buffer.BlockCopy(current.Array, current.Offset + currentPosition, buffer, offset, n);
             currentPosition += n;
             position += n;
             return n;

@@ -15,8 +15,10 @@ namespace BqBackup.Storage.S3
     /// </summary>
     public sealed class S3Store : IBackupStore
     {
-        public const int DefaultPartSize = 8 * 1024 * 1024;
-        public const int DefaultPartsInFlight = 4;
+        // 6 MiB doubling every 1,000 parts reaches 5.8 TiB by part 10,000, past S3's 5 TiB object limit;
+        // (parts in flight + 1) x 6 MiB is the upload's whole memory.
+        public const int DefaultPartSize = 6 * 1024 * 1024;
+        public const int DefaultPartsInFlight = 3;
 
         private readonly S3Destination destination;
         private readonly ResolvedS3Settings settings;

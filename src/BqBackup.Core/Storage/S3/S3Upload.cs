@@ -20,7 +20,11 @@ namespace BqBackup.Storage.S3
         private readonly CancellationToken cancellation;
         private readonly SemaphoreSlim slots;
         private readonly List<Task<PartETag>> parts = new List<Task<PartETag>>();
-        private MemoryStream buffer;
+        // Part buffers are reused: fresh 8 MiB arrays per part would pile up on the large-object
+        // heap faster than the GC returns them, and memory would grow with the database's size.
+        private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> spare = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
+        private byte[] buffer;
+        private int bufferLength;
         private string uploadId;
         private bool committed;
 
@@ -32,7 +36,7 @@ namespace BqBackup.Storage.S3
             this.contentType = contentType;
             this.cancellation = cancellation;
             slots = new SemaphoreSlim(Math.Max(1, store.PartsInFlight));
-            buffer = new MemoryStream(store.MinimumPartSize);
+            buffer = Rent();
             Content = new WriteStream(this);
         }
 
@@ -43,15 +47,24 @@ namespace BqBackup.Storage.S3
 
         private long CurrentPartSize => PartSize(store.MinimumPartSize, parts.Count + 1);
 
+        private byte[] Rent()
+        {
+            var size = CurrentPartSize;
+            while (spare.TryTake(out var array))
+                if (array.Length == size) return array;
+            return new byte[size];
+        }
+
         private void Write(byte[] data, int offset, int count)
         {
             while (count > 0)
             {
-                var room = (int)Math.Min(count, CurrentPartSize - buffer.Length);
-                buffer.Write(data, offset, room);
+                var room = Math.Min(count, buffer.Length - bufferLength);
+                Buffer.BlockCopy(data, offset, buffer, bufferLength, room);
+                bufferLength += room;
                 offset += room;
                 count -= room;
-                if (buffer.Length >= CurrentPartSize) SendPart();
+                if (bufferLength == buffer.Length) SendPart();
             }
         }
 
@@ -65,10 +78,11 @@ namespace BqBackup.Storage.S3
                     new InitiateMultipartUploadRequest { BucketName = store.Bucket, Key = fullKey, ContentType = contentType }, cancellation), cancellation).UploadId;
             }
             var partNumber = parts.Count + 1;
-            var body = buffer;
-            body.Position = 0;
-            buffer = new MemoryStream(store.MinimumPartSize);
+            var array = buffer;
+            var body = new MemoryStream(array, 0, bufferLength, writable: false);
             slots.Wait(cancellation);
+            buffer = null;
+            bufferLength = 0;
             parts.Add(Task.Run(async () =>
             {
                 try
@@ -85,9 +99,11 @@ namespace BqBackup.Storage.S3
                 }
                 finally
                 {
+                    spare.Add(array);
                     slots.Release();
                 }
             }));
+            buffer = Rent();
         }
 
         private void ThrowIfAPartFailed()
@@ -102,11 +118,13 @@ namespace BqBackup.Storage.S3
         {
             if (uploadId == null)
             {
-                store.Put(key, buffer.ToArray(), contentType, overwrite: false, commitCancellation);
+                var content = new byte[bufferLength];
+                Buffer.BlockCopy(buffer, 0, content, 0, bufferLength);
+                store.Put(key, content, contentType, overwrite: false, commitCancellation);
                 committed = true;
                 return;
             }
-            if (buffer.Length > 0) SendPart();
+            if (bufferLength > 0) SendPart();
             PartETag[] etags;
             try
             {
@@ -131,7 +149,7 @@ namespace BqBackup.Storage.S3
 
         public void Dispose()
         {
-            buffer.Dispose();
+            buffer = null;
             if (committed || uploadId == null) return;
             try { Task.WhenAll(parts).Wait(TimeSpan.FromSeconds(30)); } catch (Exception) { /* the parts are aborted below either way */ }
             try
