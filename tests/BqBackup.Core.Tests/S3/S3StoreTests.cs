@@ -166,6 +166,29 @@ namespace BqBackup.Tests.S3
         }
 
         [Fact]
+        public void Throttling_is_retried_with_backoff_and_a_clear_error_comes_once_retries_are_spent()
+        {
+            using (var store = (S3Store)CreateStore())
+            {
+                server.Proxy.ThrottleNext = 2;
+                store.Put("after-throttling", new byte[] { 1 }, "application/octet-stream", false, CancellationToken.None);
+                Assert.NotNull(store.Stat("after-throttling", CancellationToken.None));
+
+                server.Proxy.ThrottleNext = 100;
+                try
+                {
+                    var e = Assert.Throws<BqBackupException>(() => store.List(CancellationToken.None));
+                    Assert.Equal(ErrorIds.StoreError, e.ErrorId);
+                    Assert.Contains("503", e.Message);
+                }
+                finally
+                {
+                    server.Proxy.ThrottleNext = 0;
+                }
+            }
+        }
+
+        [Fact]
         public void A_delete_the_provider_acknowledges_but_does_not_do_is_RemoveFailed()
         {
             using (var store = (S3Store)CreateStore())

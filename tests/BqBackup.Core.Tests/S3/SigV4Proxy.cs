@@ -36,6 +36,8 @@ namespace BqBackup.Tests.S3
         public int? FailAfterParts { get; set; }
         /// <summary>Answer DELETE with 204 and delete nothing, as a provider with a missing permission or a broken batch delete may.</summary>
         public bool IgnoreDeletes { get; set; }
+        /// <summary>Answer this many of the next requests with 503 SlowDown, as a throttling provider does.</summary>
+        public int ThrottleNext;
 
         public SigV4Proxy(Uri upstream, string accessKey, string secretKey)
         {
@@ -94,6 +96,12 @@ namespace BqBackup.Tests.S3
                     await Reply(response, 204, null).ConfigureAwait(false);
                     return;
                 }
+                if (Interlocked.Decrement(ref ThrottleNext) >= 0)
+                {
+                    await Reply(response, 503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>").ConfigureAwait(false);
+                    return;
+                }
+                Interlocked.Exchange(ref ThrottleNext, 0);
                 if (request.HttpMethod == "DELETE" && IgnoreDeletes)
                 {
                     await Reply(response, 204, null).ConfigureAwait(false);
