@@ -9,7 +9,7 @@
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Test [-Filter Text]
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Package
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Demo [-Path db] [-Destination dest]
-        dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Bench [-Size 100MB,1GB] [-Runs 3]
+        dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Bench [-Size 100MB,1GB,bunqueue] [-Runs 3]
 
     Build   publishes src/BqBackup for this machine's runtime and assembles the module in out/BqBackup.
     Test    installs what the tests need (Debian packages when root, npm peers, Pester), builds,
@@ -42,7 +42,7 @@ param(
     [string] $Destination,
 
     # Bench only: database sizes (e.g. 100MB, 1GB) and runs per measurement.
-    [string[]] $Size = @('100MB', '1GB'),
+    [string[]] $Size = @('100MB', '1GB', 'bunqueue'),
     [int] $Runs = 3
 )
 

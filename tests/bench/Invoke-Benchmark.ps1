@@ -12,7 +12,8 @@
     -Smoke: one tiny run for CI, correctness only.
 #>
 param(
-    [string[]] $Size = @('100MB', '1GB'),
+    # Sizes of generated databases, and 'bunqueue': one written by a real bunqueue server.
+    [string[]] $Size = @('100MB', '1GB', 'bunqueue'),
     [int] $Runs = 3,
     [switch] $Smoke
 )
@@ -23,10 +24,10 @@ Import-Module (Join-Path $root 'tests/pester/TestHelpers.psm1') -Force
 Import-BqBackupModule
 $module = Join-Path $root 'out/BqBackup/BqBackup.psd1'
 $nodeModules = Join-Path $root 'tests/node/node_modules'
-$work = Join-Path $root 'out/bench'
+$work = Join-Path $root $(if ($Smoke) { 'out/bench-smoke/work' } else { 'out/bench' })
 $resultsDir = if ($Smoke) { Join-Path $root 'out/bench-smoke' } else { Join-Path $PSScriptRoot 'results' }
 New-Item -ItemType Directory -Force $work, $resultsDir | Out-Null
-if ($Smoke) { $Size = @('4MB'); $Runs = 1 }
+if ($Smoke) { $Size = @('4MB', 'bunqueue'); $Runs = 1 }
 $Size = @($Size | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 
 $pwshExe = [Environment]::ProcessPath
@@ -66,9 +67,21 @@ $rows = @()
 try {
     $idle = Measure-Process (Invoke-Pwsh '[GC]::Collect()')
     foreach ($label in $Size) {
-        $bytes = [long](Invoke-Expression $label)
         $db = Join-Path $work "queue-$label.db"
-        if (-not (Test-Path $db)) {
+        if (-not (Test-Path $db) -and $label -eq 'bunqueue') {
+            # A database as bunqueue itself writes it: a real server fed by a writer of durable jobs, then stopped cleanly.
+            $dataPath = Join-Path $work 'live/bunqueue.db'
+            Remove-Item -Recurse -Force (Split-Path $dataPath) -ErrorAction Ignore
+            $bq = Start-BunqueueServer -DataPath $dataPath -LogDirectory $work
+            try {
+                $writer = Start-BunqueueWriter -Server $bq -OutFile (Join-Path $work 'live-writer.txt') -Seconds $(if ($Smoke) { 2 } else { 20 }) -PayloadBytes 1500
+                $writer.Process.WaitForExit(60000) | Out-Null
+            }
+            finally { Stop-BunqueueServer $bq }
+            Copy-Item $dataPath $db
+        }
+        elseif (-not (Test-Path $db)) {
+            $bytes = [long](Invoke-Expression $label)
             Write-Host "Generating a $label bunqueue-shaped database at $db"
             [BqBackup.Sample.SampleDatabase]::CreateOfSize($db, $bytes, 1) | Out-Null
         }

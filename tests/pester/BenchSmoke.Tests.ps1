@@ -7,6 +7,7 @@ Describe 'build.ps1 -Task Bench, smoke size' {
         foreach ($row in '\| backup \| folder \|', '\| backup \| s3 \|', '\| restore \| folder \|', '\| restore \| s3 \|') { $table | Should -Match $row }
         # bunqueue's built-in backup is S3-only; the manual path runs to both stores.
         $table | Should -Match '\| backup \| s3 \| [\d.]+ \([\d.-]+\) \| [\d.]+ \| [\d.]+ \|'
+        $table | Should -Match '\| bunqueue \(' # the workload a real bunqueue server wrote
         $output | Should -Not -Match 'is wrong'
     }
 }
