@@ -64,74 +64,93 @@ namespace BqBackup
                 FailPoints.Hit("backup-snapshot-taken");
                 ctx.ThrowIfCancelled();
 
-                DatabaseInspection inspection;
-                using (var connection = SqliteFiles.OpenReadOnly(snapshot))
+                // integrity_check runs beside the compression, on the same snapshot: it is needed
+                // before the sidecar is written, not before the body starts to stream.
+                var check = System.Threading.Tasks.Task.Run(() =>
                 {
-                    ctx.ReportProgress("Verify", "Running integrity_check on the snapshot", 0, -1);
-                    var integrity = DatabaseInspector.IntegrityCheck(connection);
+                    using (var connection = SqliteFiles.OpenReadOnly(snapshot))
+                    {
+                        var integrity = DatabaseInspector.IntegrityCheck(connection);
+                        return (integrity, inspection: integrity == "ok" ? DatabaseInspector.Inspect(connection) : null);
+                    }
+                });
+                try
+                {
+                    return Store(databasePath, store, destination, options, ctx, snapshot, takenAt, check, clock);
+                }
+                finally
+                {
+                    // Never leave the check reading a snapshot that is about to be deleted.
+                    try { check.Wait(); } catch (AggregateException) { }
+                }
+            }
+        }
+
+        private static BackupInfo Store(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx,
+            string snapshot, DateTime takenAt, System.Threading.Tasks.Task<(string integrity, DatabaseInspection inspection)> check, Stopwatch clock)
+        {
+            var name = ChooseName(store, takenAt, ctx);
+            var metaName = BackupNaming.MetadataNameFor(name);
+            ctx.WriteVerbose($"Storing as '{name}' in '{store.Location}'.");
+
+            var metadataWritten = false;
+            try
+            {
+                CodecResult encoded;
+                using (var upload = store.BeginUpload(name, "application/gzip", ctx.Cancellation))
+                {
+                    using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                        encoded = GzipCodec.Compress(input, input.Length, upload.Content, options.CompressionLevel, ctx, "Backup");
+                    ctx.CompleteProgress("Backup");
+                    FailPoints.Hit("backup-body-written");
+
+                    ctx.ReportProgress("Verify", "Waiting for integrity_check of the snapshot", 0, -1);
+                    var (integrity, inspection) = check.GetAwaiter().GetResult();
+                    ctx.CompleteProgress("Verify");
                     if (integrity != "ok")
                         throw new BqBackupException(ErrorIds.SourceIntegrityCheckFailed, BqErrorCategory.InvalidData,
                             $"The snapshot of '{databasePath}' fails integrity_check: {integrity}. Nothing was stored.", databasePath,
                             "The live database is damaged: keep the last good backups (do not expire them) and restore one with Restore-BqBackup.");
-                    inspection = DatabaseInspector.Inspect(connection);
-                    ctx.CompleteProgress("Verify");
-                }
-                ctx.WriteVerbose($"integrity_check ok; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"}.");
-                if (!inspection.IsBunqueue)
-                    ctx.WriteWarning($"'{databasePath}' does not look like a bunqueue database (missing tables: {string.Join(", ", inspection.MissingTables)}); backing it up anyway.");
+                    ctx.WriteVerbose($"integrity_check ok; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"}.");
+                    if (!inspection.IsBunqueue)
+                        ctx.WriteWarning($"'{databasePath}' does not look like a bunqueue database (missing tables: {string.Join(", ", inspection.MissingTables)}); backing it up anyway.");
 
-                var name = ChooseName(store, takenAt, ctx);
-                var metaName = BackupNaming.MetadataNameFor(name);
-                ctx.WriteVerbose($"Storing as '{name}' in '{store.Location}'.");
-
-                var metadataWritten = false;
-                try
-                {
-                    CodecResult encoded;
-                    using (var upload = store.BeginUpload(name, "application/gzip", ctx.Cancellation))
+                    var meta = new BackupMetadata
                     {
-                        using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-                            encoded = GzipCodec.Compress(input, input.Length, upload.Content, options.CompressionLevel, ctx, "Backup");
-                        ctx.CompleteProgress("Backup");
-                        FailPoints.Hit("backup-body-written");
+                        Timestamp = takenAt,
+                        Version = ToolVersion,
+                        Size = encoded.RawBytes,
+                        CompressedSize = encoded.EncodedBytes,
+                        Checksum = encoded.Sha256,
+                        Compressed = true,
+                        Tool = ToolVersion,
+                        Host = Environment.MachineName,
+                        SourcePath = databasePath,
+                        SchemaVersion = inspection.SchemaVersion,
+                        Counts = inspection.Counts,
+                    };
+                    // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
+                    store.Put(metaName, meta.ToJson(), "application/json", overwrite: false, ctx.Cancellation);
+                    metadataWritten = true;
+                    FailPoints.Hit("backup-sidecar-written");
+                    upload.Commit(ctx.Cancellation);
+                    FailPoints.Hit("backup-committed");
+                    ctx.WriteVerbose($"Stored {encoded.EncodedBytes:N0} bytes (database {encoded.RawBytes:N0} bytes, sha256 {encoded.Sha256}) in {clock.Elapsed.TotalSeconds:F2} s.");
 
-                        var meta = new BackupMetadata
-                        {
-                            Timestamp = takenAt,
-                            Version = ToolVersion,
-                            Size = encoded.RawBytes,
-                            CompressedSize = encoded.EncodedBytes,
-                            Checksum = encoded.Sha256,
-                            Compressed = true,
-                            Tool = ToolVersion,
-                            Host = Environment.MachineName,
-                            SourcePath = databasePath,
-                            SchemaVersion = inspection.SchemaVersion,
-                            Counts = inspection.Counts,
-                        };
-                        // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
-                        store.Put(metaName, meta.ToJson(), "application/json", overwrite: false, ctx.Cancellation);
-                        metadataWritten = true;
-                        FailPoints.Hit("backup-sidecar-written");
-                        upload.Commit(ctx.Cancellation);
-                        FailPoints.Hit("backup-committed");
-                        ctx.WriteVerbose($"Stored {encoded.EncodedBytes:N0} bytes (database {encoded.RawBytes:N0} bytes, sha256 {encoded.Sha256}) in {clock.Elapsed.TotalSeconds:F2} s.");
-
-                        // The same mapping a later listing applies, so what New-BqBackup returns is what Get-BqBackup lists.
-                        var info = new BackupInfo
-                        {
-                            Name = name, Destination = destination, Origin = BackupOrigin.BqBackup, Size = encoded.EncodedBytes,
-                            MetadataName = metaName, LastModified = DateTimeOffset.UtcNow,
-                        };
-                        BackupCatalog.ApplyMetadata(info, meta, problem: null);
-                        return info;
-                    }
+                    // The same mapping a later listing applies, so what New-BqBackup returns is what Get-BqBackup lists.
+                    var info = new BackupInfo
+                    {
+                        Name = name, Destination = destination, Origin = BackupOrigin.BqBackup, Size = encoded.EncodedBytes,
+                        MetadataName = metaName, LastModified = DateTimeOffset.UtcNow,
+                    };
+                    BackupCatalog.ApplyMetadata(info, meta, problem: null);
+                    return info;
                 }
-                catch when (metadataWritten)
-                {
-                    TryDelete(store, metaName);
-                    throw;
-                }
+            }
+            catch when (metadataWritten)
+            {
+                TryDelete(store, metaName);
+                throw;
             }
         }
 

@@ -129,8 +129,12 @@ namespace BqBackup.Commands
             return resolved.Contains("://") ? resolved : ResolvePath(resolved);
         }
 
-        protected IBackupStore OpenStore(string resolvedDestination, bool createFolder) =>
-            BackupStores.Open(resolvedDestination, S3Options(), Environment, createFolder);
+        protected IBackupStore OpenStore(string resolvedDestination, bool createFolder)
+        {
+            var store = BackupStores.Open(resolvedDestination, S3Options(), Environment, createFolder);
+            if (store is Storage.S3.S3Store s3) WriteVerbose($"S3 store {s3.Location}: {s3.Settings}.");
+            return store;
+        }
 
         protected S3Options S3Options()
         {
