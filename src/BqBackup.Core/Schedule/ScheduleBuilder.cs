@@ -92,6 +92,10 @@ namespace BqBackup.Schedule
 
             if (s.Executable == null || s.Executable.Count == 0 || s.Executable.Any(e => !IsAbsolute(e)))
                 throw Setting("Executable", "The pwsh to run is not known as an absolute path.", "Run Register-BqBackupSchedule from pwsh itself.");
+            // systemd refuses to run a program whose own path has a quote or a backslash in it.
+            if (kind == ScheduleKind.Systemd && s.Executable[0].IndexOfAny(new[] { '"', '\'', '\\' }) >= 0)
+                throw Setting("Executable", $"systemd cannot run '{s.Executable[0]}': an ExecStart= program path may not contain quotes or backslashes.",
+                    "Run Register-BqBackupSchedule from a pwsh (or dotnet) installed under a plain path, or use -AsCron.");
             if (!IsAbsolute(s.ModulePath))
                 throw Setting("ModulePath", $"The module path '{s.ModulePath}' is not absolute.", "Import BqBackup from its folder, then register.");
             if (s.EnvironmentFile != null && !IsAbsolute(s.EnvironmentFile))
@@ -228,8 +232,9 @@ namespace BqBackup.Schedule
             return b.ToString();
         }
 
-        /// <summary>The ExecStart= value: every argument quoted by systemd's rules, % and $ doubled.</summary>
-        public static string ExecStart(ScheduleSettings s) => string.Join(" ", Arguments(s, windows: false).Select(QuoteSystemd));
+        /// <summary>The ExecStart= value: every argument quoted by systemd's rules, % doubled, and $ doubled after the program.</summary>
+        public static string ExecStart(ScheduleSettings s) =>
+            string.Join(" ", Arguments(s, windows: false).Select((argument, i) => QuoteSystemd(argument, program: i == 0)));
 
         public static string TimerUnit(ScheduleSettings s)
         {
@@ -440,11 +445,12 @@ namespace BqBackup.Schedule
             value.Length > 0 && value.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || extra.IndexOf(c) >= 0);
 
         /// <summary>
-        /// One ExecStart= argument: plain words as they are, anything else in double quotes with
-        /// \ and " backslash-escaped; % is doubled (specifiers) and $ is doubled (variable
-        /// expansion), inside quotes and out.
+        /// One ExecStart= word: plain words as they are, anything else in double quotes with \ and
+        /// " backslash-escaped. % is doubled everywhere (specifiers apply to the whole line); $ is
+        /// doubled in the arguments (variable expansion) but not in the program's path, which
+        /// systemd takes literally.
         /// </summary>
-        public static string QuoteSystemd(string value)
+        public static string QuoteSystemd(string value, bool program = false)
         {
             if (IsPlain(value, "/._+,:=@-")) return value;
             var b = new StringBuilder("\"");
@@ -455,7 +461,7 @@ namespace BqBackup.Schedule
                     case '\\': b.Append("\\\\"); break;
                     case '"': b.Append("\\\""); break;
                     case '%': b.Append("%%"); break;
-                    case '$': b.Append("$$"); break;
+                    case '$': b.Append(program ? "$" : "$$"); break;
                     default: b.Append(c); break;
                 }
             }

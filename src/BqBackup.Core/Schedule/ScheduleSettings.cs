@@ -71,12 +71,4 @@ namespace BqBackup.Schedule
 
         public override string ToString() => $"{Kind} {Name} every {ScheduleBuilder.DescribeInterval(Interval)}";
     }
-
-    /// <summary>The -AsCron answer: one line for a crontab, which is how it formats.</summary>
-    public sealed class CronScheduleInfo : ScheduleInfo
-    {
-        public string Line { get; set; }
-
-        public override string ToString() => Line;
-    }
 }

@@ -39,7 +39,7 @@ namespace BqBackup.Tests.Schedule
         // systemd
         // ---------------------------------------------------------------------------------------
 
-        /// <summary>systemd's documented reading of ExecStart=: %% is %, words split on blanks, quotes with C escapes, $$ is $.</summary>
+        /// <summary>systemd's documented reading of ExecStart=: %% is %, words split on blanks, quotes with C escapes, then $$ is $ in the arguments (not in the program's path).</summary>
         private static List<string> ParseExecStart(string line)
         {
             line = line.Replace("%%", "%");
@@ -65,7 +65,7 @@ namespace BqBackup.Tests.Schedule
                     }
                     word.Append(c);
                 }
-                words.Add(word.ToString().Replace("$$", "$"));
+                words.Add(words.Count == 0 ? word.ToString() : word.ToString().Replace("$$", "$"));
             }
             return words;
         }
@@ -83,6 +83,8 @@ namespace BqBackup.Tests.Schedule
         [Fact]
         public void ExecStart_quotes_paths_with_spaces_and_doubles_percent_and_dollar()
         {
+            var program = ExecStartLine(ScheduleBuilder.ServiceUnit(Settings(s => s.Executable = new[] { "/opt/$pwsh 100%/pwsh" })));
+            Assert.StartsWith("\"/opt/$pwsh 100%%/pwsh\" -NoProfile ", program); // systemd takes the program's $ literally
             var line = ExecStartLine(ScheduleBuilder.ServiceUnit(Settings()));
             Assert.StartsWith("/usr/share/dotnet/dotnet \"/opt/power shell 100%%/pwsh.dll\" -NoProfile -NonInteractive -Command \"", line);
             Assert.Contains("50%% full", line);
@@ -531,6 +533,20 @@ namespace BqBackup.Tests.Schedule
             var e = Assert.Throws<BqBackupException>(() => Settings(s => s.DatabasePath = "/data/queue\n.db"));
             Assert.Equal(ErrorIds.InvalidScheduleSetting, e.ErrorId);
             Assert.Equal("Path", e.TargetObject);
+        }
+
+        [Theory]
+        [InlineData("/opt/it's/pwsh")]
+        [InlineData("/opt/a\"b/pwsh")]
+        [InlineData("/opt/a\\b/pwsh")]
+        public void A_program_path_systemd_cannot_run_is_InvalidScheduleSetting_but_fine_for_cron(string program)
+        {
+            var s = Settings(x => x.Name = "ok");
+            s.Executable = new[] { program };
+            var e = Assert.Throws<BqBackupException>(() => ScheduleBuilder.Validate(s, ScheduleKind.Systemd));
+            Assert.Equal(ErrorIds.InvalidScheduleSetting, e.ErrorId);
+            Assert.Equal("Executable", e.TargetObject);
+            ScheduleBuilder.Validate(s, ScheduleKind.Cron);
         }
 
         [Fact]
