@@ -14,7 +14,8 @@
 
     FormatsToProcess     = @('BqBackup.Format.ps1xml')
 
-    CmdletsToExport      = @('New-BqBackup', 'Get-BqBackup', 'Restore-BqBackup', 'Test-BqBackup', 'Remove-BqBackupExpired', 'Get-BqBackupStatus')
+    CmdletsToExport      = @('New-BqBackup', 'Get-BqBackup', 'Restore-BqBackup', 'Test-BqBackup', 'Remove-BqBackupExpired',
+                             'Get-BqBackupStatus', 'Register-BqBackupSchedule', 'Unregister-BqBackupSchedule')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
@@ -25,7 +26,7 @@
                              'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/bqbackup/BqBackup'
             LicenseUri   = 'https://github.com/bqbackup/BqBackup/blob/main/LICENSE'
-            ReleaseNotes = '0.1.0: first release. New-BqBackup takes a consistent snapshot of a bunqueue database and stores it gzip-compressed in a folder or an S3-compatible bucket; Get-BqBackup lists the backups kept; Restore-BqBackup restores one after verifying its checksum; Remove-BqBackupExpired applies a retention policy.'
+            ReleaseNotes = '0.1.0: first release. New-BqBackup takes a consistent snapshot of a bunqueue database and stores it gzip-compressed in a folder or an S3-compatible bucket; Get-BqBackup lists the backups kept; Restore-BqBackup restores one after verifying its checksum; Remove-BqBackupExpired applies a retention policy; Register-BqBackupSchedule runs both on a systemd timer, from cron or as a Windows Scheduled Task, with secrets kept in an environment file.'
         }
     }
 }

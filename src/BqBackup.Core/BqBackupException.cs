@@ -15,6 +15,7 @@ namespace BqBackup
         ObjectNotFound,
         PermissionDenied,
         ResourceBusy,
+        ResourceExists,
         ResourceUnavailable,
         ReadError,
         WriteError,
@@ -83,5 +84,13 @@ namespace BqBackup
         public const string BucketNotFound = "BucketNotFound";
         public const string EndpointUnreachable = "EndpointUnreachable";
         public const string UnsafeKey = "UnsafeKey";
+        public const string InvalidScheduleName = "InvalidScheduleName";
+        public const string InvalidScheduleSetting = "InvalidScheduleSetting";
+        public const string SecretOnCommandLine = "SecretOnCommandLine";
+        public const string EnvironmentFileNotFound = "EnvironmentFileNotFound";
+        public const string ScheduleExists = "ScheduleExists";
+        public const string ScheduleNotFound = "ScheduleNotFound";
+        public const string ScheduleWriteFailed = "ScheduleWriteFailed";
+        public const string ScheduleCommandFailed = "ScheduleCommandFailed";
     }
 }

@@ -3,7 +3,8 @@
 BeforeAll {
     $script:ModuleDir = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../out/BqBackup'))
     $script:ManifestPath = Join-Path $ModuleDir 'BqBackup.psd1'
-    $script:ExpectedCmdlets = @('Get-BqBackup', 'Get-BqBackupStatus', 'New-BqBackup', 'Remove-BqBackupExpired', 'Restore-BqBackup', 'Test-BqBackup')
+    $script:ExpectedCmdlets = @('Get-BqBackup', 'Get-BqBackupStatus', 'New-BqBackup', 'Register-BqBackupSchedule', 'Remove-BqBackupExpired',
+        'Restore-BqBackup', 'Test-BqBackup', 'Unregister-BqBackupSchedule')
 
     Remove-Module BqBackup -Force -ErrorAction Ignore
     # Kept rather than thrown, so that each test below reports its own cause.
@@ -27,7 +28,7 @@ Describe 'The built module folder' {
         $info.Version | Should -Be ([version] '0.1.0')
     }
 
-    It 'declares exactly the four cmdlets, and no functions, aliases or variables' {
+    It 'declares exactly the expected cmdlets, and no functions, aliases or variables' {
         $data = Import-PowerShellDataFile -LiteralPath $ManifestPath
         (@($data.CmdletsToExport) | Sort-Object) -join ', ' | Should -Be ($ExpectedCmdlets -join ', ')
         @($data.FunctionsToExport).Count | Should -Be 0
@@ -53,7 +54,7 @@ Describe 'The imported module' {
         Get-Module BqBackup | Should -Not -BeNullOrEmpty
     }
 
-    It 'exports exactly its cmdlets' {
+    It 'exports exactly the expected cmdlets' {
         $exported = @(Get-Command -Module BqBackup -ErrorAction Ignore | ForEach-Object Name | Sort-Object)
         $exported -join ', ' | Should -Be ($ExpectedCmdlets -join ', ')
         @(Get-Command -Module BqBackup -CommandType Cmdlet -ErrorAction Ignore).Count | Should -Be $ExpectedCmdlets.Count

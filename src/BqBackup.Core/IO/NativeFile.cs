@@ -50,6 +50,29 @@ namespace BqBackup.IO
                 throw new IOException($"Cannot restrict the permissions of '{path}': {new Win32Exception(Marshal.GetLastWin32Error()).Message}");
         }
 
+        /// <summary>Sets the permission bits (e.g. 0644 for a unit file); nothing on Windows.</summary>
+        public static void SetMode(string path, uint mode)
+        {
+            if (IsWindows) return;
+            if (chmod(path, mode) != 0)
+                throw new IOException($"Cannot set the permissions of '{path}': {new Win32Exception(Marshal.GetLastWin32Error()).Message}");
+        }
+
+        /// <summary>The permission bits of a file, or null where they cannot be read (Windows, no statx).</summary>
+        public static uint? TryGetMode(string path)
+        {
+            if (IsWindows) return null;
+            try
+            {
+                var buffer = new byte[256];
+                const int AT_FDCWD = -100;
+                if (statx(AT_FDCWD, path, 0, 0x7ff /* STATX_BASIC_STATS */, buffer) != 0) return null;
+                return BitConverter.ToUInt16(buffer, 28) & 0xFFFu;
+            }
+            catch (EntryPointNotFoundException) { return null; }
+            catch (DllNotFoundException) { return null; }
+        }
+
         /// <summary>Creates an empty file that only its owner can read, failing if it exists.</summary>
         public static FileStream CreatePrivate(string path, int bufferSize = 1 << 16, FileOptions options = FileOptions.None)
         {
