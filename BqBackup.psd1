@@ -1,16 +1,21 @@
 @{
-    # The cmdlets live in BqBackup.dll; the engine (BqBackup.Core.dll) and its dependencies,
-    # with the native SQLite library, sit beside it in the built module folder (out/BqBackup).
+    # The cmdlets live in BqBackup.dll; the engine (BqBackup.Core.dll) and its dependencies sit
+    # beside it, with the cmdlets' help (BqBackup.dll-Help.xml, generated from module/help). The
+    # native SQLite library sits beside them in the Build task's folder (out/BqBackup), and under
+    # runtimes/<rid>/native/ for each platform in the package (out/package/BqBackup), where the
+    # module's loader picks the one for the platform at import.
     RootModule           = 'BqBackup.dll'
     ModuleVersion        = '0.1.0'
     GUID                 = '8fc9fb0d-7856-40e0-97a3-19fb58a62f6c'
     Author               = 'BqBackup contributors'
     CompanyName          = 'BqBackup contributors'
-    Copyright            = '(c) 2026 BqBackup contributors. All rights reserved.'
+    Copyright            = '(c) 2026 BqBackup contributors. MIT License.'
     Description          = 'Backs up the bunqueue job queue''s SQLite database to a folder or to S3-compatible storage: consistent snapshots of a live database, gzip compression, listing of the backups kept, verified restore, and retention of old backups.'
 
     CompatiblePSEditions = @('Core', 'Desktop')
     PowerShellVersion    = '5.1'
+    # netstandard2.0 assemblies need .NET Framework 4.7.2 under Windows PowerShell.
+    DotNetFrameworkVersion = '4.7.2'
 
     FormatsToProcess     = @('BqBackup.Format.ps1xml')
 

@@ -11,12 +11,17 @@
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Demo [-Path db] [-Destination dest]
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Bench [-Size 100MB,1GB,bunqueue] [-Runs 3]
 
-    Build   publishes src/BqBackup for this machine's runtime and assembles the module in out/BqBackup.
+    Build   publishes src/BqBackup for this machine's runtime and assembles the module in out/BqBackup
+            (native SQLite beside the DLLs, for speed), with its help generated from module/help
+            (BqBackup.dll-Help.xml and en-US/about_BqBackup.help.txt, by module/help/Build-Help.ps1).
     Test    installs what the tests need (Debian packages when root, npm peers, Pester), builds,
             runs the xunit suite and the Pester suite, and closes on one line
             'N passed, N failed, N skipped' summed over both; exits 1 on any failure, on a runner
-            that crashed, or when no test ran at all.
-    Package builds, then writes out/package/BqBackup.<version>.nupkg with Publish-PSResource.
+            that crashed, or when no test ran at all. It packages too (as Package does), so the
+            tests can import the packaged module.
+    Package builds, then lays out the multi-platform module in out/package/BqBackup (native SQLite
+            for linux-x64, linux-arm64, win-x64 and osx-arm64 under runtimes/<rid>/native/) and
+            writes out/package/BqBackup.<version>.nupkg from it with Publish-PSResource.
     Demo    builds, then runs tests/demo.ps1 in a child pwsh with -Path and -Destination passed on.
 
 .PARAMETER Filter
@@ -68,6 +73,10 @@ $PublishDir  = Join-Path $OutDir 'publish'
 $ModuleDir   = Join-Path $OutDir 'BqBackup'
 $ResultsDir  = Join-Path $OutDir 'test-results'
 $PackageDir  = Join-Path $OutDir 'package'
+$PackageModuleDir = Join-Path $PackageDir 'BqBackup'
+# The runtimes the package carries a native SQLite library for; module/help and the loader
+# (src/BqBackup/Native/SqliteNativeLoader.cs) name the same four.
+$PackageRuntimes = @('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64')
 $ScratchDir  = Join-Path $OutDir 'scratch'
 $ToolsNuGet  = Join-Path $Root '.tools/nuget'
 $PesterVersion = '5.7.1'
@@ -218,9 +227,13 @@ function Invoke-Build {
         }
 
         Copy-Item -LiteralPath (Join-Path $Root 'BqBackup.psd1') -Destination $ModuleDir
+        Copy-Item -LiteralPath (Join-Path $Root 'LICENSE') -Destination $ModuleDir
+        # Everything in module/ ships, except module/help: the help's Markdown sources and their
+        # generator, whose output (below) ships instead.
         $moduleFiles = Join-Path $Root 'module'
         if (Test-Path -LiteralPath $moduleFiles) {
-            Get-ChildItem -LiteralPath $moduleFiles -Force | Copy-Item -Destination $ModuleDir -Recurse -Force
+            Get-ChildItem -LiteralPath $moduleFiles -Force | Where-Object Name -ne 'help' |
+                Copy-Item -Destination $ModuleDir -Recurse -Force
         }
 
         foreach ($required in 'BqBackup.dll', 'BqBackup.Core.dll') {
@@ -235,7 +248,14 @@ function Invoke-Build {
                 Write-Warning "The manifest names '$name' but it is not in $ModuleDir (expected from module/): Import-Module will fail."
             }
         }
-        $count = @(Get-ChildItem -LiteralPath $ModuleDir -File).Count
+        # The help, generated from module/help against the cmdlets just built (in a child pwsh:
+        # importing the module here would keep its DLLs loaded in this process).
+        $helpSources = Join-Path $Root 'module/help'
+        $code = Invoke-ChildPwshFile -File (Join-Path $helpSources 'Build-Help.ps1') -ArgumentList @(
+            '-ModuleDir', $ModuleDir, '-SourceDir', $helpSources, '-ReadmePath', (Join-Path $Root 'README.md'))
+        if ($code -ne 0) { throw "Generating the help failed (module/help/Build-Help.ps1 exited $code)." }
+
+        $count = @(Get-ChildItem -LiteralPath $ModuleDir -File -Recurse).Count
         Write-Host "Module assembled in $ModuleDir ($count files)."
     }
 }
@@ -409,6 +429,9 @@ function Invoke-Test {
     Install-NodePeers
     Install-Pester
     Invoke-Build
+    # The Pester suite imports the packaged module too (tests/pester/Package.Tests.ps1).
+    New-PackageLayout
+    Publish-Package
     New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
 
     $runs = @(
@@ -454,19 +477,66 @@ finally {
 }
 '@
 
-function Invoke-Package {
-    Invoke-Build
+# The folder of SQLitePCLRaw.lib.e_sqlite3 in the NuGet package cache, at the version the build
+# resolved (read from the restore's project.assets.json, so it is the one the DLLs were built with).
+function Get-NativeSqlitePackageFolder {
+    $assets = Join-Path $Root 'src/BqBackup/obj/project.assets.json'
+    if (-not (Test-Path -LiteralPath $assets)) { throw "$assets is missing: build first." }
+    $json = Get-Content -LiteralPath $assets -Raw | ConvertFrom-Json
+    $library = @($json.libraries.PSObject.Properties | Where-Object Name -like 'SQLitePCLRaw.lib.e_sqlite3/*')
+    if ($library.Count -ne 1) { throw "project.assets.json names $($library.Count) SQLitePCLRaw.lib.e_sqlite3 packages, not one." }
+    foreach ($folder in $json.packageFolders.PSObject.Properties.Name) {
+        $candidate = Join-Path $folder $library[0].Value.path
+        if (Test-Path -LiteralPath $candidate) { return $candidate }
+    }
+    throw "SQLitePCLRaw.lib.e_sqlite3 ($($library[0].Name)) is not in any package folder of $assets."
+}
+
+function Get-NativeSqliteFileName([string] $Rid) {
+    if ($Rid -like 'win-*') { return 'e_sqlite3.dll' }
+    if ($Rid -like 'osx-*') { return 'libe_sqlite3.dylib' }
+    return 'libe_sqlite3.so'
+}
+
+# out/package/BqBackup: the built module with native SQLite for every packaged runtime under
+# runtimes/<rid>/native/, where the module's loader looks, and none beside the DLLs.
+function New-PackageLayout {
+    Measure-Step "Package layout ($($PackageRuntimes -join ', '))" {
+        if (Test-Path -LiteralPath $PackageDir) { Remove-Item -LiteralPath $PackageDir -Recurse -Force }
+        New-Item -ItemType Directory -Force -Path $PackageModuleDir | Out-Null
+        $flatNative = 'e_sqlite3.dll', 'libe_sqlite3.so', 'libe_sqlite3.dylib'
+        Get-ChildItem -LiteralPath $ModuleDir -Force | Where-Object Name -notin $flatNative |
+            Copy-Item -Destination $PackageModuleDir -Recurse -Force
+
+        $source = Get-NativeSqlitePackageFolder
+        foreach ($rid in $PackageRuntimes) {
+            $file = Get-NativeSqliteFileName $rid
+            $from = Join-Path $source "runtimes/$rid/native/$file"
+            if (-not (Test-Path -LiteralPath $from)) { throw "$from is missing: SQLitePCLRaw.lib.e_sqlite3 has no $file for $rid." }
+            $to = Join-Path $PackageModuleDir "runtimes/$rid/native"
+            New-Item -ItemType Directory -Force -Path $to | Out-Null
+            Copy-Item -LiteralPath $from -Destination $to
+        }
+        Write-Host "Module laid out in $PackageModuleDir."
+    }
+}
+
+function Publish-Package {
     $version = (Import-PowerShellDataFile -LiteralPath (Join-Path $Root 'BqBackup.psd1')).ModuleVersion
     Measure-Step "Package BqBackup $version" {
-        if (Test-Path -LiteralPath $PackageDir) { Remove-Item -LiteralPath $PackageDir -Recurse -Force }
-        New-Item -ItemType Directory -Force -Path $PackageDir | Out-Null
         $code = Invoke-ChildPwsh -Name 'publish-package' -Script $PublishChildScript -ArgumentList @(
-            '-ModulePath', $ModuleDir, '-RepositoryPath', $PackageDir)
+            '-ModulePath', $PackageModuleDir, '-RepositoryPath', $PackageDir)
         if ($code -ne 0) { throw "Publish-PSResource failed (exit code $code)." }
         $nupkg = Join-Path $PackageDir "BqBackup.$version.nupkg"
         if (-not (Test-Path -LiteralPath $nupkg)) { throw "$nupkg was not written." }
         Write-Host "Package: $nupkg"
     }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    New-PackageLayout
+    Publish-Package
 }
 
 function Invoke-Demo {

@@ -112,6 +112,9 @@ namespace BqBackup.Restore
                         "Check free space and that this user may write to the database's folder.", e);
                 }
                 var checksumVerified = Unchanged(() => BackupVerifier.VerifyChecksum(backup, decoded));
+                ctx.WriteVerbose(checksumVerified
+                    ? $"Verified '{backup.Name}' against its sidecar: {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}."
+                    : $"'{backup.Name}' has no usable sidecar: its size and checksum cannot be verified (restoring because of -Force).");
                 var inspection = Unchanged(() => BackupVerifier.CheckDatabase(backup, temp, ctx));
                 var integrity = "ok";
                 if (!inspection.IsBunqueue)

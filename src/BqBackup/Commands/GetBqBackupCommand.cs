@@ -13,12 +13,14 @@ namespace BqBackup.Commands
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
         /// <summary>Backup names; wildcards allowed.</summary>
         [Parameter(Position = 1)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(Completion.BackupNameCompleter))]
         public string[] Name { get; set; }
 
         /// <summary>Only the newest backup that passes the other filters.</summary>

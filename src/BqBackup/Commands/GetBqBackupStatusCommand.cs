@@ -15,6 +15,7 @@ namespace BqBackup.Commands
     {
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
         /// <summary>How often backups run; no backup within twice this is Critical. Defaults to S3_BACKUP_INTERVAL (ms), else 6 hours.</summary>

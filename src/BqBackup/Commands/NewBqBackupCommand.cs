@@ -19,6 +19,7 @@ namespace BqBackup.Commands
         /// <summary>A folder, or s3://bucket/prefix; defaults to s3://$S3_BUCKET/$S3_BACKUP_PREFIX.</summary>
         [Parameter(Position = 1)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
         [Parameter]

@@ -33,6 +33,7 @@ namespace BqBackup.Commands
         /// <summary>A folder or s3://bucket/prefix; without it the job uses S3_BUCKET from -EnvironmentFile.</summary>
         [Parameter(Position = 1)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
         /// <summary>How often; 6 hours as bunqueue's S3_BACKUP_INTERVAL.</summary>

@@ -8,7 +8,7 @@ namespace BqBackup.Commands
 {
     /// <summary>Deletes the backups a retention policy no longer keeps; never the newest one.</summary>
     [Cmdlet(VerbsCommon.Remove, "BqBackupExpired", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DestinationSet)]
-    [OutputType(typeof(BackupInfo))]
+    [OutputType(typeof(BackupInfo), typeof(RetentionDecision))]
     public sealed class RemoveBqBackupExpiredCommand : BqStoreCmdlet
     {
         private const string DestinationSet = "Destination";
@@ -16,6 +16,7 @@ namespace BqBackup.Commands
 
         [Parameter(Position = 0, ParameterSetName = DestinationSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
         /// <summary>Backups to consider (from Get-BqBackup); only those the policy expires are removed.</summary>

@@ -32,10 +32,12 @@ namespace BqBackup.Commands
         [Parameter(ParameterSetName = LatestSet)]
         [Parameter(ParameterSetName = AtSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = NameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.BackupNameCompleter))]
         public string Name { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = LatestSet)]

@@ -29,10 +29,12 @@ namespace BqBackup.Commands
         [Parameter(Position = 0, ParameterSetName = AtSet)]
         [Parameter(Position = 0, ParameterSetName = AllSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = NameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.BackupNameCompleter))]
         public string[] Name { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = LatestSet)]

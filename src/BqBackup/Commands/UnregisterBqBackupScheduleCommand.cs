@@ -7,7 +7,6 @@ namespace BqBackup.Commands
 {
     /// <summary>Removes a schedule Register-BqBackupSchedule installed: disables the timer and deletes its units (or the Scheduled Task).</summary>
     [Cmdlet(VerbsLifecycle.Unregister, "BqBackupSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(void))]
     public sealed class UnregisterBqBackupScheduleCommand : BqCmdlet
     {
         [Parameter(Position = 0)]

@@ -1,0 +1,171 @@
+# Format views for every object the cmdlets output, keyed to the full type names, with sizes and
+# ages as people read them.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-BqBackupModule
+    $script:savedCulture = [cultureinfo]::CurrentCulture
+    [cultureinfo]::CurrentCulture = [cultureinfo]::InvariantCulture
+    $script:db = Join-Path $TestDrive 'queue.db'
+    New-SampleDatabase -Path $db -Jobs 200 | Out-Null
+    $script:dest = Join-Path $TestDrive 'backups'
+    $script:backup = New-BqBackup -Path $db -Destination $dest
+    $script:oldName = Copy-BackupAsOf -Backup $backup -TimestampUtc ([datetime]::UtcNow.AddDays(-3).AddHours(-2))
+
+    # The labels (or property names) of a view's columns or list items.
+    function Get-ViewLabel([string] $TypeName, [string] $Control) {
+        $view = (Get-FormatData -TypeName $TypeName).FormatViewDefinition | Where-Object { $_.Control.GetType().Name -eq $Control }
+        if (-not $view) { return @() }
+        if ($Control -eq 'TableControl') {
+            $i = 0
+            foreach ($header in $view.Control.Headers) {
+                $item = $view.Control.Rows[0].Columns[$i++].DisplayEntry
+                if ($header.Label) { $header.Label } else { $item.Value }
+            }
+        } else {
+            foreach ($item in $view.Control.Entries[0].Items) { if ($item.Label) { $item.Label } else { $item.DisplayEntry.Value } }
+        }
+    }
+
+    function Format-Plain($InputObject, [string] $As) {
+        $old = $PSStyle.OutputRendering
+        $PSStyle.OutputRendering = 'PlainText'
+        try { if ($As -eq 'List') { $InputObject | Format-List | Out-String -Width 250 } else { $InputObject | Format-Table | Out-String -Width 250 } }
+        finally { $PSStyle.OutputRendering = $old }
+    }
+}
+
+AfterAll { [cultureinfo]::CurrentCulture = $savedCulture }
+
+Describe 'Views exist for every output type, keyed to the full type name' {
+    It '<Type> has a <Control>' -ForEach @(
+        @{ Type = 'BqBackup.BackupInfo'; Control = 'TableControl' }
+        @{ Type = 'BqBackup.BackupInfo'; Control = 'ListControl' }
+        @{ Type = 'BqBackup.Restore.RestoreResult'; Control = 'ListControl' }
+        @{ Type = 'BqBackup.Restore.BackupTestResult'; Control = 'TableControl' }
+        @{ Type = 'BqBackup.Health.BackupHealth'; Control = 'ListControl' }
+        @{ Type = 'BqBackup.Retention.RetentionDecision'; Control = 'TableControl' }
+    ) {
+        @(Get-ViewLabel $Type $Control).Count | Should -BeGreaterThan 0
+    }
+
+    It 'every type a cmdlet declares it outputs has a view' {
+        $types = Get-Command -Module BqBackup | ForEach-Object { $_.OutputType } | ForEach-Object { $_.Type } |
+            Where-Object { $_ -and $_.Namespace -like 'BqBackup*' } | Sort-Object FullName -Unique
+        foreach ($type in $types) { Get-FormatData -TypeName $type.FullName | Should -Not -BeNullOrEmpty -Because "$($type.FullName) is output" }
+    }
+}
+
+Describe 'BqBackup.BackupInfo' {
+    It 'the table shows Name, Age, Size, Origin and Status first, and keeps Jobs and Timestamp' {
+        $labels = @(Get-ViewLabel BqBackup.BackupInfo TableControl)
+        $labels[0..4] | Should -Be @('Name', 'Age', 'Size', 'Origin', 'Status')
+        $labels | Should -Contain 'Jobs'
+        $labels | Should -Contain 'Timestamp (UTC)'
+    }
+
+    It 'the table fits the five that matter in an 80-column console' {
+        $table = $backup | Format-Table | Out-String -Width 80
+        foreach ($column in 'Name', 'Age', 'Size', 'Origin', 'Status') { $table | Should -Match "\b$([regex]::Escape($column))\b" }
+        $table | Should -Match ([regex]::Escape($backup.Name))
+        $table | Should -Match '\bBqBackup\b'
+        $table | Should -Match '\bOk\b'
+    }
+
+    It 'the table shows sizes and ages as people read them' {
+        $table = Format-Plain (Get-BqBackup -Destination $dest) -As Table
+        $table | Should -Match '\d+(\.\d)? KiB'
+        $table | Should -Match '\b3\.1 d\b'
+        $table | Should -Match '\b\d+ (s|min)\b'
+    }
+
+    It 'the list shows every property' {
+        $labels = @(Get-ViewLabel BqBackup.BackupInfo ListControl) | ForEach-Object { ($_ -replace '\s*\(.*\)$', '') }
+        $missing = [BqBackup.BackupInfo].GetProperties().Name | Where-Object { $_ -notin $labels }
+        $missing | Should -BeNullOrEmpty
+    }
+
+    It 'the list shows sizes both ways: 1.2 KiB (1,234 bytes)' {
+        $list = Format-Plain $backup -As List
+        $list | Should -Match "Size\s+: [\d.]+ KiB \($('{0:N0}' -f $backup.Size) bytes\)"
+        $list | Should -Match "DatabaseSize\s+: [\d.]+ KiB \($('{0:N0}' -f $backup.DatabaseSize) bytes\)"
+    }
+}
+
+Describe 'BqBackup.Health.BackupHealth' {
+    It 'the list shows Status, Reasons, the last backup''s time, age and size, and the counts' {
+        $labels = @(Get-ViewLabel BqBackup.Health.BackupHealth ListControl)
+        $labels[0..1] | Should -Be @('Status', 'Reasons')
+        foreach ($l in 'LastBackupTime', 'LastBackupAge', 'LastBackupSize', 'BackupCount', 'TotalSize') { $labels | Should -Contain $l }
+        $missing = [BqBackup.Health.BackupHealth].GetProperties().Name | Where-Object { $_ -notin $labels }
+        $missing | Should -BeNullOrEmpty
+    }
+
+    It 'reads as people read it' {
+        $list = Format-Plain (Get-BqBackupStatus -Destination $dest) -As List
+        $list | Should -Match 'Status\s+: Healthy'
+        $list | Should -Match 'Reasons\s+: none'
+        $list | Should -Match 'LastBackupTime\s+: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC'
+        $list | Should -Match 'LastBackupAge\s+: \d+ (s|min)'
+        $list | Should -Match 'LastBackupSize\s+: [\d.]+ KiB \([\d,]+ bytes\)'
+        $list | Should -Match 'BackupCount\s+: 2'
+        $list | Should -Match 'Interval\s+: 6\.0 h'
+    }
+
+    It 'shows why a destination is Critical' {
+        $empty = New-Item -ItemType Directory (Join-Path $TestDrive 'empty-dest')
+        $list = Format-Plain (Get-BqBackupStatus -Destination $empty.FullName) -As List
+        $list | Should -Match 'Status\s+: Critical'
+        $list | Should -Match 'Reasons\s+: no backup in the destination'
+    }
+}
+
+Describe 'BqBackup.Retention.RetentionDecision' {
+    It 'the table shows Action, Name, Timestamp and Reason' {
+        Get-ViewLabel BqBackup.Retention.RetentionDecision TableControl | Should -Be @('Action', 'Name', 'Timestamp (UTC)', 'Reason')
+    }
+
+    It 'shows each decision with its reason' {
+        $table = Format-Plain (Remove-BqBackupExpired -Destination $dest -RetentionDays 1 -WhatIf) -As Table
+        $table | Should -Match "Keep\s+$([regex]::Escape($backup.Name))\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+newest backup"
+        $table | Should -Match "Remove\s+$([regex]::Escape($oldName))\s+.*kept by no rule of -RetentionDays 1"
+    }
+}
+
+Describe 'BqBackup.Restore.RestoreResult' {
+    It 'the list shows the database size both ways and how long the restore took' {
+        $result = $backup | Restore-BqBackup -Path (Join-Path $TestDrive 'restored.db') -Confirm:$false
+        $list = Format-Plain $result -As List
+        $list | Should -Match "DatabaseSize\s+: [\d.]+ KiB \($('{0:N0}' -f $result.DatabaseSize) bytes\)"
+        $list | Should -Match 'Duration\s+: \d+\.\d\d s'
+        $list | Should -Match "Sha256\s+: $($result.Sha256)"
+    }
+}
+
+Describe 'Display, the helper the views use' {
+    It 'Size(<Bytes>) is <Text>' -ForEach @(
+        @{ Bytes = 0; Text = '0 B' }, @{ Bytes = 1023; Text = '1,023 B' }, @{ Bytes = 1536; Text = '1.5 KiB' },
+        @{ Bytes = 5242880; Text = '5.0 MiB' }, @{ Bytes = 157286400; Text = '150 MiB' }, @{ Bytes = 3221225472; Text = '3.00 GiB' }
+    ) {
+        [BqBackup.Commands.Display]::Size([long] $Bytes) | Should -Be $Text
+    }
+
+    It 'Age(<Span>) is <Text>' -ForEach @(
+        @{ Span = '00:00:42'; Text = '42 s' }, @{ Span = '00:12:30'; Text = '12 min' }, @{ Span = '03:12:00'; Text = '3.2 h' },
+        @{ Span = '2.00:00:00'; Text = '2.0 d' }, @{ Span = '-00:05:00'; Text = '-5 min' }
+    ) {
+        [BqBackup.Commands.Display]::Age([timespan] $Span) | Should -Be $Text
+    }
+
+    It 'Duration(<Span>) is <Text>' -ForEach @(
+        @{ Span = '00:00:00.4200000'; Text = '0.42 s' }, @{ Span = '00:00:12.5000000'; Text = '12.5 s' }, @{ Span = '00:03:00'; Text = '3 min' }
+    ) {
+        [BqBackup.Commands.Display]::Duration([timespan] $Span) | Should -Be $Text
+    }
+
+    It 'null is empty' {
+        [BqBackup.Commands.Display]::Size($null) | Should -Be ''
+        [BqBackup.Commands.Display]::Age($null) | Should -Be ''
+        [BqBackup.Commands.Display]::Time($null) | Should -Be ''
+        [BqBackup.Commands.Display]::Duration($null) | Should -Be ''
+    }
+}
