@@ -15,7 +15,7 @@ namespace BqBackup.Commands
     public abstract class BqCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
-        private readonly Dictionary<string, (Stopwatch clock, TimeSpan last)> progressClocks = new Dictionary<string, (Stopwatch, TimeSpan)>();
+        private readonly Dictionary<string, (Stopwatch clock, TimeSpan last, long firstCompleted)> progressClocks = new Dictionary<string, (Stopwatch, TimeSpan, long)>();
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
 
         protected CancellationToken Cancellation => cancellation.Token;
@@ -41,22 +41,19 @@ namespace BqBackup.Commands
                 WriteProgress(new ProgressRecord(id, p.Activity, "Done") { RecordType = ProgressRecordType.Completed });
                 return;
             }
-            if (!progressClocks.TryGetValue(p.Activity, out var state)) state = (Stopwatch.StartNew(), TimeSpan.MinValue);
+            // The rate counts from the first report, against the bytes done since then: the first
+            // report of a step can come when it is already under way.
+            if (!progressClocks.TryGetValue(p.Activity, out var state)) state = (Stopwatch.StartNew(), TimeSpan.MinValue, p.Completed);
             if (state.last != TimeSpan.MinValue && state.clock.Elapsed - state.last < ProgressInterval) return;
-            progressClocks[p.Activity] = (state.clock, state.clock.Elapsed);
+            var elapsed = state.clock.Elapsed;
+            progressClocks[p.Activity] = (state.clock, elapsed, state.firstCompleted);
 
-            var record = new ProgressRecord(id, p.Activity, p.Status);
-            if (p.Total > 0)
+            var rate = ProgressText.Rate(p.Completed - state.firstCompleted, elapsed);
+            var record = new ProgressRecord(id, p.Activity, ProgressText.Describe(p.Status, p.Completed, p.Total, rate))
             {
-                record.PercentComplete = (int)Math.Min(100, p.Completed * 100 / p.Total);
-                var seconds = state.clock.Elapsed.TotalSeconds;
-                if (seconds > 0.5 && p.Completed > 0)
-                {
-                    var rate = p.Completed / seconds;
-                    record.StatusDescription = $"{p.Status} ({rate / (1 << 20):F1} MiB/s)";
-                    record.SecondsRemaining = (int)Math.Ceiling((p.Total - p.Completed) / rate);
-                }
-            }
+                PercentComplete = ProgressText.PercentComplete(p.Completed, p.Total),
+                SecondsRemaining = ProgressText.SecondsRemaining(p.Completed, p.Total, rate),
+            };
             WriteProgress(record);
         }
 

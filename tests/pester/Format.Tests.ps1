@@ -44,6 +44,7 @@ Describe 'Views exist for every output type, keyed to the full type name' {
         @{ Type = 'BqBackup.Restore.BackupTestResult'; Control = 'TableControl' }
         @{ Type = 'BqBackup.Health.BackupHealth'; Control = 'ListControl' }
         @{ Type = 'BqBackup.Retention.RetentionDecision'; Control = 'TableControl' }
+        @{ Type = 'BqBackup.Schedule.ScheduleInfo'; Control = 'ListControl' }
     ) {
         @(Get-ViewLabel $Type $Control).Count | Should -BeGreaterThan 0
     }

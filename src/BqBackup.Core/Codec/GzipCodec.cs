@@ -58,7 +58,7 @@ namespace BqBackup.Codec
                         sha.AppendData(buffer, 0, n);
                         gzip.Write(buffer, 0, n);
                         raw += n;
-                        ctx.ReportProgress(activity, $"Compressing: {raw:N0} of {sourceLength:N0} bytes", raw, sourceLength);
+                        ctx.ReportProgress(activity, "Compressing and storing", raw, sourceLength);
                     }
                     gzip.Finish();
                 }
@@ -73,7 +73,6 @@ namespace BqBackup.Codec
         /// </summary>
         public static CodecResult Decompress(Stream source, long sourceLength, Stream destination, OperationContext ctx, string activity, string backupName)
         {
-            var buffer = new byte[BufferSize];
             using (var counted = new CountingStream(source, leaveOpen: true))
             using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
@@ -86,16 +85,19 @@ namespace BqBackup.Codec
                 try
                 {
                     using (reader)
+                    using (var writer = new HashingWriter(destination, sha, BufferSize, ctx.Cancellation))
                     {
-                        int n;
-                        while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
+                        while (true)
                         {
                             ctx.ThrowIfCancelled();
-                            sha.AppendData(buffer, 0, n);
-                            destination.Write(buffer, 0, n);
+                            var chunk = writer.Rent();
+                            var n = StreamUtil.ReadFully(reader, chunk, chunk.Length);
+                            if (n == 0) break;
+                            writer.Write(chunk, n);
                             raw += n;
-                            ctx.ReportProgress(activity, $"Downloading and decompressing: {counted.Count:N0} of {sourceLength:N0} bytes", counted.Count, sourceLength);
+                            ctx.ReportProgress(activity, "Fetching and decompressing", counted.Count, sourceLength);
                         }
+                        writer.Complete();
                     }
                 }
                 catch (InvalidDataException e)

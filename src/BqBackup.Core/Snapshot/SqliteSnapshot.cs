@@ -57,6 +57,8 @@ namespace BqBackup.Snapshot
                 ctx.WriteVerbose($"Snapshot of '{sourcePath}' ({sourceBytes:N0} bytes) through VACUUM INTO a private temp file.");
                 var clock = Stopwatch.StartNew();
                 var lastReport = TimeSpan.Zero;
+                // The bar shows from the start, however short the copy.
+                ctx.ReportProgress("Snapshot", $"Copying '{Path.GetFileName(sourcePath)}' through SQLite", 0, sourceBytes);
                 // Runs on this thread every few thousand VM steps: the one place to honour Ctrl-C
                 // and report progress while SQLite is busy.
                 delegate_progress handler = _ =>

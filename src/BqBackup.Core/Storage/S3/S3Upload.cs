@@ -20,7 +20,7 @@ namespace BqBackup.Storage.S3
         private readonly CancellationToken cancellation;
         private readonly SemaphoreSlim slots;
         private readonly List<Task<PartETag>> parts = new List<Task<PartETag>>();
-        // Part buffers are reused: fresh 8 MiB arrays per part would pile up on the large-object
+        // Part buffers are reused: a fresh multi-MiB array per part would pile up on the large-object
         // heap faster than the GC returns them, and memory would grow with the database's size.
         private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> spare = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
         private byte[] buffer;
@@ -42,7 +42,7 @@ namespace BqBackup.Storage.S3
 
         public Stream Content { get; }
 
-        /// <summary>Part n's size: the minimum, doubled every 1,000 parts (8 MiB parts reach ~8 TB by part 10,000).</summary>
+        /// <summary>Part n's size: the minimum, doubled every 1,000 parts (6 MiB parts reach 5.8 TiB by part 10,000).</summary>
         internal static long PartSize(int minimum, int partNumber) => (long)minimum << Math.Min(10, (partNumber - 1) / 1000);
 
         private long CurrentPartSize => PartSize(store.MinimumPartSize, parts.Count + 1);
