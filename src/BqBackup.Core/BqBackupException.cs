@@ -77,6 +77,7 @@ namespace BqBackup
         public const string RestoreInProgress = "RestoreInProgress";
         public const string MultipleBackupsForOneTarget = "MultipleBackupsForOneTarget";
         public const string InvalidRetention = "InvalidRetention";
+        public const string RetentionWouldRemoveAll = "RetentionWouldRemoveAll";
         public const string InvalidInterval = "InvalidInterval";
         public const string RemoveFailed = "RemoveFailed";
         public const string StoreError = "StoreError";

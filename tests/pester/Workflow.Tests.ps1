@@ -214,9 +214,20 @@ Describe 'Remove-BqBackupExpired' {
         Get-ChildItem $dest -Filter "$old*" | Should -BeNullOrEmpty
     }
 
-    It 'never removes the newest backup' {
+    It 'refuses, removing nothing, when its rules keep none of the backups (backups have stopped)' {
         Remove-Item (Join-Path $dest "$($seed.Name)*"), (Join-Path $dest "$recent*")
-        $removed = Remove-BqBackupExpired -Destination $dest -RetentionDays 1
+        $e = { Remove-BqBackupExpired -Destination $dest -RetentionDays 7 } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -Be 'RetentionWouldRemoveAll,BqBackup.Commands.RemoveBqBackupExpiredCommand'
+        $e.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $e.TargetObject | Should -Be '-RetentionDays 7'
+        $e.Exception.Message | Should -Match "newest, '$([regex]::Escape($old))', is 10\.0 days old"
+        $e.ErrorDetails.RecommendedAction | Should -Match '-KeepLast 1'
+        (Get-BqBackup -Destination $dest).Name | Should -Be $old, $older
+    }
+
+    It 'never removes the newest backup: -KeepLast 1 there keeps it alone' {
+        Remove-Item (Join-Path $dest "$($seed.Name)*"), (Join-Path $dest "$recent*")
+        $removed = Remove-BqBackupExpired -Destination $dest -RetentionDays 7 -KeepLast 1
         $removed.Name | Should -Be $older
         (Get-BqBackup -Destination $dest).Name | Should -Be $old
     }

@@ -111,6 +111,7 @@ namespace BqBackup.Retention
             KeepPerPeriod(candidates, keptBy, policy.KeepWeekly, "weekly", IsoWeek);
             KeepPerPeriod(candidates, keptBy, policy.KeepMonthly, "monthly", t => t.ToString("yyyy-MM", CultureInfo.InvariantCulture));
             KeepPerPeriod(candidates, keptBy, policy.KeepYearly, "yearly", t => t.ToString("yyyy", CultureInfo.InvariantCulture));
+            RefuseWhenNoRuleKeepsAny(candidates, keptBy, policy, nowUtc);
 
             return backups.Select(b =>
             {
@@ -120,6 +121,24 @@ namespace BqBackup.Retention
                     ? new RetentionDecision { Backup = b, Keep = true, Reason = string.Join("; ", reasons) }
                     : new RetentionDecision { Backup = b, Keep = false, Reason = $"kept by no rule of {policy}" };
             }).ToList();
+        }
+
+        /// <summary>
+        /// When the rules themselves keep none of several backups, only the floor stands between the
+        /// destination and one lonely backup. That is what a stopped backup job looks like: the
+        /// newest is older than the policy reaches. Expiring would erase the history an operator now
+        /// needs, so nothing is removed unless a rule says so (-KeepLast 1 keeps only the newest).
+        /// </summary>
+        private static void RefuseWhenNoRuleKeepsAny(List<BackupInfo> newestFirst, Dictionary<BackupInfo, List<string>> keptBy, RetentionPolicy policy, DateTime nowUtc)
+        {
+            if (newestFirst.Count < 2) return;
+            var newest = newestFirst[0];
+            if (keptBy[newest].Count > 1 || newestFirst.Skip(1).Any(b => keptBy[b].Count > 0)) return;
+            var age = nowUtc.ToUniversalTime() - newest.Timestamp.ToUniversalTime();
+            throw new BqBackupException(ErrorIds.RetentionWouldRemoveAll, BqErrorCategory.InvalidOperation,
+                $"{policy} keeps none of the {newestFirst.Count} backups in '{newest.Destination}': the newest, '{newest.Name}', is {age.TotalDays:F1} days old. " +
+                "Backups may have stopped; nothing was removed.", policy.ToString(),
+                "Check the backup job (Get-BqBackupStatus). To expire anyway, add a rule that keeps what you want, such as -KeepLast 1 for the newest only.");
         }
 
         /// <summary>The newest backup of each of the last n periods that have one (newest-first input).</summary>

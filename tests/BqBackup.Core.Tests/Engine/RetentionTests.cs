@@ -25,13 +25,41 @@ namespace BqBackup.Tests.Engine
         }
 
         [Fact]
-        public void The_newest_backup_is_kept_however_old()
+        public void A_policy_that_keeps_none_of_several_backups_is_refused()
+        {
+            var list = new[] { B("a", 40), B("b", 50), B("c", 60) };
+            var e = Assert.Throws<BqBackupException>(() => RetentionEvaluator.Evaluate(list, new RetentionPolicy { RetentionDays = 7 }, Now));
+            Assert.Equal(ErrorIds.RetentionWouldRemoveAll, e.ErrorId);
+            Assert.Equal(BqErrorCategory.InvalidOperation, e.Category);
+            Assert.Equal("-RetentionDays 7", e.TargetObject);
+            Assert.Contains("none of the 3 backups", e.Message);
+            Assert.Contains("'a', is 40.0 days old", e.Message);
+        }
+
+        [Fact]
+        public void A_lone_old_backup_is_simply_kept()
+        {
+            var d = RetentionEvaluator.Evaluate(new[] { B("a", 40) }, new RetentionPolicy { RetentionDays = 7 }, Now);
+            Assert.True(d.Single().Keep);
+            Assert.Contains("newest", d.Single().Reason);
+        }
+
+        [Fact]
+        public void The_newest_backup_is_kept_however_old_when_a_rule_says_to_expire_the_rest()
         {
             var list = new[] { B("a", 40), B("b", 50) };
-            var d = RetentionEvaluator.Evaluate(list, new RetentionPolicy { RetentionDays = 7 }, Now);
+            var d = RetentionEvaluator.Evaluate(list, new RetentionPolicy { RetentionDays = 7, KeepLast = 1 }, Now);
             Assert.True(d.Single(x => x.Backup.Name == "a").Keep);
             Assert.Contains("newest", d.Single(x => x.Backup.Name == "a").Reason);
             Assert.False(d.Single(x => x.Backup.Name == "b").Keep);
+        }
+
+        [Fact]
+        public void Bunqueues_own_backups_do_not_count_as_kept_by_a_rule()
+        {
+            var list = new[] { B("ours-a", 40), B("ours-b", 50), B("theirs", 1, BackupOrigin.Bunqueue) };
+            var e = Assert.Throws<BqBackupException>(() => RetentionEvaluator.Evaluate(list, new RetentionPolicy { RetentionDays = 7 }, Now));
+            Assert.Equal(ErrorIds.RetentionWouldRemoveAll, e.ErrorId);
         }
 
         [Fact]

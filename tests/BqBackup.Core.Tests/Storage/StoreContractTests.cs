@@ -230,6 +230,23 @@ namespace BqBackup.Tests.Storage
             }
         }
 
+        [Fact]
+        public void Retention_that_keeps_none_of_the_backups_is_refused_and_the_store_keeps_them_all()
+        {
+            var now = new DateTime(2026, 4, 30, 12, 0, 0, DateTimeKind.Utc);
+            using (var store = CreateStore())
+            {
+                foreach (var days in new[] { 10, 20, 30 }) WriteBackupAt(store, now.AddDays(-days));
+                var ctx = new OperationContext();
+                var catalog = new BqBackup.Catalog.BackupCatalog(store, store.Location);
+                var e = Assert.Throws<BqBackupException>(() =>
+                    BqBackup.Retention.RetentionEvaluator.Evaluate(catalog.List(ctx), new BqBackup.Retention.RetentionPolicy { RetentionDays = 7 }, now));
+                Assert.Equal(ErrorIds.RetentionWouldRemoveAll, e.ErrorId);
+                Assert.Equal(3, catalog.List(ctx).Count);
+                Assert.Equal(6, store.List(None).Count);
+            }
+        }
+
         /// <summary>S3 overrides this above 1,000 to cross a listing page.</summary>
         protected virtual int ManyObjectsCount => 25;
     }
