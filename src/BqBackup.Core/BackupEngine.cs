@@ -66,7 +66,7 @@ namespace BqBackup
 
                 // integrity_check runs beside the compression, on the same snapshot: it is needed
                 // before the sidecar is written, not before the body starts to stream.
-                var check = System.Threading.Tasks.Task.Run(() =>
+                var check = BqBackup.IO.BackgroundScheduler.Run(() =>
                 {
                     using (var connection = SqliteFiles.OpenReadOnly(snapshot))
                     {

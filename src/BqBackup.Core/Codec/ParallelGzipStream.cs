@@ -89,7 +89,7 @@ namespace BqBackup.Codec
             block = final ? null : RentInput();
             blockLength = 0;
             var compressionLevel = level;
-            inFlight.Enqueue(Task.Run(() => (data, Deflate(data, length, target, final, compressionLevel))));
+            inFlight.Enqueue(IO.BackgroundScheduler.Run(() => (data, Deflate(data, length, target, final, compressionLevel))));
             while (inFlight.Count >= maxInFlight) WriteOldest();
         }
 
