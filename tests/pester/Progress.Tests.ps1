@@ -1,6 +1,16 @@
 # Write-Progress on every transfer and the snapshot: bytes done of the total, the rate and the time
 # left. The arithmetic is pinned on ProgressText with fixed figures; real runs check what reaches
 # the progress stream.
+BeforeDiscovery {
+    # Each step with a progress bar, and the run (backup, restore or test) that shows it.
+    $script:Steps = @(
+        @{ Activity = 'Snapshot'; Of = 'backup' }
+        @{ Activity = 'Backup'; Of = 'backup' }
+        @{ Activity = 'Restore'; Of = 'restore' }
+        @{ Activity = 'Test'; Of = 'test' }
+    )
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-BqBackupModule
@@ -77,24 +87,14 @@ Describe 'Progress of a real backup and restore (<Store>)' -ForEach @(
     }
     AfterAll { if ($Store -eq 's3') { Stop-S3Server $server } }
 
-    It 'reports the <Activity> step, and closes it' -ForEach @(
-        @{ Activity = 'Snapshot'; Of = 'backup' }
-        @{ Activity = 'Backup'; Of = 'backup' }
-        @{ Activity = 'Restore'; Of = 'restore' }
-        @{ Activity = 'Test'; Of = 'test' }
-    ) {
+    It 'reports the <Activity> step, and closes it' -ForEach $Steps {
         $records = @{ backup = $backupRecords; restore = $restoreRecords; test = $testRecords }[$Of]
         $mine = @($records | Where-Object Activity -eq $Activity)
         @($mine | Where-Object RecordType -eq 'Processing').Count | Should -BeGreaterThan 0
         @($mine | Where-Object RecordType -eq 'Completed').Count | Should -Be 1
     }
 
-    It 'says bytes done of the total and a percentage on every <Activity> record' -ForEach @(
-        @{ Activity = 'Snapshot'; Of = 'backup' }
-        @{ Activity = 'Backup'; Of = 'backup' }
-        @{ Activity = 'Restore'; Of = 'restore' }
-        @{ Activity = 'Test'; Of = 'test' }
-    ) {
+    It 'says bytes done of the total and a percentage on every <Activity> record' -ForEach $Steps {
         $records = @{ backup = $backupRecords; restore = $restoreRecords; test = $testRecords }[$Of]
         foreach ($r in @($records | Where-Object { $_.Activity -eq $Activity -and $_.RecordType -eq 'Processing' })) {
             $r.StatusDescription | Should -Match '\d(\.\d)? (B|KiB|MiB|GiB) of \d'
