@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
+using BqBackup.Catalog;
+using BqBackup.Retention;
 using BqBackup.Storage;
 
 namespace BqBackup.Commands
@@ -57,6 +59,25 @@ namespace BqBackup.Commands
             WriteProgress(record);
         }
 
+        /// <summary>
+        /// The retention rules given on the command line (-RetentionDays, -KeepLast, -KeepHourly …
+        /// -KeepYearly, by those names): a rule left out is no rule, not a rule of 0.
+        /// </summary>
+        protected RetentionPolicy BoundRetentionRules()
+        {
+            int? Rule(string name) => MyInvocation.BoundParameters.TryGetValue(name, out var value) ? (int?)(int)value : null;
+            return new RetentionPolicy
+            {
+                RetentionDays = Rule(nameof(RetentionPolicy.RetentionDays)),
+                KeepLast = Rule(nameof(RetentionPolicy.KeepLast)),
+                KeepHourly = Rule(nameof(RetentionPolicy.KeepHourly)),
+                KeepDaily = Rule(nameof(RetentionPolicy.KeepDaily)),
+                KeepWeekly = Rule(nameof(RetentionPolicy.KeepWeekly)),
+                KeepMonthly = Rule(nameof(RetentionPolicy.KeepMonthly)),
+                KeepYearly = Rule(nameof(RetentionPolicy.KeepYearly)),
+            };
+        }
+
         protected ErrorRecord ToErrorRecord(BqBackupException e)
         {
             if (!Enum.TryParse(e.Category.ToString(), out ErrorCategory category)) category = ErrorCategory.NotSpecified;
@@ -90,6 +111,21 @@ namespace BqBackup.Commands
     /// <summary>Cmdlets that work on a destination: a folder, or an S3 bucket and the settings to reach it.</summary>
     public abstract class BqStoreCmdlet : BqCmdlet
     {
+        /// <summary>The backup a -Latest or -At asks for (<paramref name="at"/> null: the newest), saying which was picked for -At.</summary>
+        protected BackupInfo PickBackup(IEnumerable<BackupInfo> newestFirst, DateTime? at, string destination)
+        {
+            var picked = BackupCatalog.PickAtOrFail(newestFirst, at, destination);
+            if (at.HasValue)
+            {
+                var utc = at.Value.ToUniversalTime();
+                WriteVerbose($"Picked '{picked.Name}', taken {picked.Timestamp:yyyy-MM-dd HH:mm:ss} UTC: {FormatAge(utc - picked.Timestamp)} before {utc:yyyy-MM-dd HH:mm:ss} UTC.");
+            }
+            return picked;
+        }
+
+        internal static string FormatAge(TimeSpan age) =>
+            age.TotalDays >= 1 ? $"{age.TotalDays:F1} days" : age.TotalHours >= 1 ? $"{age.TotalHours:F1} hours" : $"{age.TotalMinutes:F0} minutes";
+
         [Parameter]
         public string EndpointUrl { get; set; }
 

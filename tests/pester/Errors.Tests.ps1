@@ -170,6 +170,48 @@ Describe 'Bad input gets a clear error with a stable id' {
     }
 }
 
+Describe 'Nothing at or before the time asked for: NoBackupFound' {
+    BeforeAll {
+        $script:emptyDest = New-Item -ItemType Directory (Join-Path $TestDrive 'empty-backups')
+        $script:oneDest = Join-Path $TestDrive 'one-backup'
+        $script:only = New-BqBackup -Path $db -Destination $oneDest
+        $script:before = $only.Timestamp.AddDays(-1)
+        $script:target = Join-Path $TestDrive 'nofound.db'
+    }
+
+    It '<Command> on an empty destination, naming it' -ForEach @(
+        @{ Command = 'Restore-BqBackup'; Class = 'RestoreBqBackupCommand'; Script = { Restore-BqBackup -Path $target -Destination $emptyDest -Latest -Confirm:$false -ErrorAction Stop } }
+        @{ Command = 'Test-BqBackup'; Class = 'TestBqBackupCommand'; Script = { Test-BqBackup -Destination $emptyDest -Latest -ErrorAction Stop } }
+    ) {
+        $e = Get-ErrorOf $Script
+        $e.FullyQualifiedErrorId | Should -Be "NoBackupFound,BqBackup.Commands.$Class"
+        $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e.TargetObject | Should -Be $emptyDest.FullName
+        $e.ErrorDetails.Message | Should -Be "There are no backups in '$($emptyDest.FullName)'."
+        $e.ErrorDetails.RecommendedAction | Should -Match 'Get-BqBackup -Destination'
+        Test-Path $target | Should -BeFalse
+    }
+
+    It '<Command> -At before the first backup, naming the time' -ForEach @(
+        @{ Command = 'Get-BqBackup'; Class = 'GetBqBackupCommand'; Script = { Get-BqBackup -Destination $oneDest -At $before -ErrorAction Stop } }
+        @{ Command = 'Restore-BqBackup'; Class = 'RestoreBqBackupCommand'; Script = { Restore-BqBackup -Path $target -Destination $oneDest -At $before -Confirm:$false -ErrorAction Stop } }
+        @{ Command = 'Test-BqBackup'; Class = 'TestBqBackupCommand'; Script = { Test-BqBackup -Destination $oneDest -At $before -ErrorAction Stop } }
+    ) {
+        $e = Get-ErrorOf $Script
+        $e.FullyQualifiedErrorId | Should -Be "NoBackupFound,BqBackup.Commands.$Class"
+        $e.TargetObject | Should -Be $before.ToUniversalTime()
+        $e.ErrorDetails.Message | Should -Match "was taken at or before $($before.ToUniversalTime().ToString('yyyy-MM-dd HH:mm:ss')) UTC"
+        $e.ErrorDetails.RecommendedAction | Should -Match 'later time'
+        Test-Path $target | Should -BeFalse
+    }
+
+    It 'Get-BqBackup -At reports it without stopping the script (a finding, not a failure)' {
+        $out = Get-BqBackup -Destination $oneDest -At $before -ErrorAction SilentlyContinue -ErrorVariable found
+        $out | Should -BeNullOrEmpty
+        $found[0].FullyQualifiedErrorId | Should -Be 'NoBackupFound,BqBackup.Commands.GetBqBackupCommand'
+    }
+}
+
 Describe 'Ctrl-C' {
     It 'stopping a backup mid-way leaves no backup, no partial object and no temp file' {
         $big = Join-Path $TestDrive 'big.db'

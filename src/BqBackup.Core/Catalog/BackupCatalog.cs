@@ -69,6 +69,24 @@ namespace BqBackup.Catalog
         public static BackupInfo PickAt(IEnumerable<BackupInfo> newestFirst, DateTime atUtc) =>
             newestFirst.FirstOrDefault(b => b.Timestamp <= atUtc.ToUniversalTime());
 
+        /// <summary>
+        /// The newest backup taken at or before <paramref name="atUtc"/>, or the newest of all when
+        /// it is null; NoBackupFound (target: the time asked for, else the destination) when there is none.
+        /// </summary>
+        public static BackupInfo PickAtOrFail(IEnumerable<BackupInfo> newestFirst, DateTime? atUtc, string destination)
+        {
+            var at = atUtc?.ToUniversalTime();
+            var picked = PickAt(newestFirst, at ?? DateTime.MaxValue);
+            if (picked != null) return picked;
+            throw at.HasValue
+                ? new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
+                    $"No backup in '{destination}' was taken at or before {at:yyyy-MM-dd HH:mm:ss} UTC.", at.Value,
+                    "Pick a later time; Get-BqBackup -Destination lists what it holds.")
+                : new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
+                    $"There are no backups in '{destination}'.", destination,
+                    "Check -Destination; Get-BqBackup -Destination lists what it holds.");
+        }
+
         private BackupMetadata ReadMetadata(string key, OperationContext ctx, out string problem)
         {
             try

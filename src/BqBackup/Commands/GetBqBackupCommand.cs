@@ -69,17 +69,9 @@ namespace BqBackup.Commands
 
             if (ParameterSetName == "At")
             {
-                var at = At.ToUniversalTime();
-                var picked = BackupCatalog.PickAt(selected, at);
-                if (picked == null)
-                {
-                    Report(new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
-                        $"No backup in '{destination}' was taken at or before {at:yyyy-MM-dd HH:mm:ss} UTC.", At,
-                        "Pick a later time; Get-BqBackup lists what exists."));
-                    return;
-                }
-                WriteVerbose($"Picked '{picked.Name}', taken {picked.Timestamp:yyyy-MM-dd HH:mm:ss} UTC: {FormatAge(at - picked.Timestamp)} before {at:yyyy-MM-dd HH:mm:ss} UTC.");
-                WriteObject(picked);
+                // Not terminating: an empty answer to "which backup was there then?" is a finding, as Get-ChildItem reports a missing path.
+                try { WriteObject(PickBackup(selected, At, destination)); }
+                catch (BqBackupException e) { Report(e); }
                 return;
             }
 
@@ -88,8 +80,5 @@ namespace BqBackup.Commands
             if (Latest) selected = selected.Take(1);
             WriteObject(selected, enumerateCollection: true);
         }
-
-        internal static string FormatAge(TimeSpan age) =>
-            age.TotalDays >= 1 ? $"{age.TotalDays:F1} days" : age.TotalHours >= 1 ? $"{age.TotalHours:F1} hours" : $"{age.TotalMinutes:F0} minutes";
     }
 }

@@ -118,17 +118,7 @@ namespace BqBackup.Commands
 
         private ScheduleSettings Settings()
         {
-            int? Bound(string name, int value) => MyInvocation.BoundParameters.ContainsKey(name) ? value : (int?)null;
-            var retention = new RetentionPolicy
-            {
-                RetentionDays = Bound(nameof(RetentionDays), RetentionDays),
-                KeepLast = Bound(nameof(KeepLast), KeepLast),
-                KeepHourly = Bound(nameof(KeepHourly), KeepHourly),
-                KeepDaily = Bound(nameof(KeepDaily), KeepDaily),
-                KeepWeekly = Bound(nameof(KeepWeekly), KeepWeekly),
-                KeepMonthly = Bound(nameof(KeepMonthly), KeepMonthly),
-                KeepYearly = Bound(nameof(KeepYearly), KeepYearly),
-            };
+            var retention = BoundRetentionRules();
             var psHome = SessionState.PSVariable.GetValue("PSHOME") as string;
             string processPath;
             using (var process = System.Diagnostics.Process.GetCurrentProcess()) processPath = process.MainModule.FileName;

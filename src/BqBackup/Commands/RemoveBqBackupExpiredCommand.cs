@@ -56,18 +56,8 @@ namespace BqBackup.Commands
 
         protected override void BeginProcessing()
         {
-            int? Bound(string name, int value) => MyInvocation.BoundParameters.ContainsKey(name) ? value : (int?)null;
-            policy = new RetentionPolicy
-            {
-                RetentionDays = Bound(nameof(RetentionDays), RetentionDays),
-                KeepLast = Bound(nameof(KeepLast), KeepLast),
-                KeepHourly = Bound(nameof(KeepHourly), KeepHourly),
-                KeepDaily = Bound(nameof(KeepDaily), KeepDaily),
-                KeepWeekly = Bound(nameof(KeepWeekly), KeepWeekly),
-                KeepMonthly = Bound(nameof(KeepMonthly), KeepMonthly),
-                KeepYearly = Bound(nameof(KeepYearly), KeepYearly),
-                IncludeBunqueueBackups = IncludeBunqueueBackups,
-            };
+            policy = BoundRetentionRules();
+            policy.IncludeBunqueueBackups = IncludeBunqueueBackups;
             // With no rule at all, the seed's age rule as bunqueue's operators configured it.
             if (!policy.HasRule) policy.RetentionDays = RetentionPolicy.DefaultDays(Environment);
             try { policy.Validate(); }

@@ -103,18 +103,7 @@ namespace BqBackup.Commands
         {
             var catalog = new BackupCatalog(store, destination);
             if (ParameterSetName == NameSet) return catalog.Get(Name, ctx);
-            var backups = Guard(() => catalog.List(ctx));
-            var at = ParameterSetName == AtSet ? At.ToUniversalTime() : DateTime.MaxValue;
-            var picked = BackupCatalog.PickAt(backups, at);
-            if (picked == null)
-                throw new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
-                    ParameterSetName == AtSet
-                        ? $"No backup in '{destination}' was taken at or before {at:yyyy-MM-dd HH:mm:ss} UTC."
-                        : $"There are no backups in '{destination}'.", destination,
-                    "Check -Destination; Get-BqBackup lists what it holds.");
-            if (ParameterSetName == AtSet)
-                WriteVerbose($"Picked '{picked.Name}', taken {picked.Timestamp:yyyy-MM-dd HH:mm:ss} UTC: {GetBqBackupCommand.FormatAge(at - picked.Timestamp)} before the requested time.");
-            return picked;
+            return PickBackup(Guard(() => catalog.List(ctx)), ParameterSetName == AtSet ? At : (DateTime?)null, destination);
         }
     }
 }

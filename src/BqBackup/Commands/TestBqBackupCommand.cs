@@ -91,13 +91,7 @@ namespace BqBackup.Commands
                     }
                     return found;
                 default:
-                    var at = ParameterSetName == AtSet ? At.ToUniversalTime() : DateTime.MaxValue;
-                    var picked = BackupCatalog.PickAt(backups, at);
-                    if (picked == null)
-                        throw new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
-                            $"No backup in '{destination}'{(ParameterSetName == AtSet ? $" was taken at or before {at:yyyy-MM-dd HH:mm:ss} UTC" : "")}.", destination,
-                            "Check -Destination; Get-BqBackup lists what it holds.");
-                    return new[] { picked };
+                    return new[] { PickBackup(backups, ParameterSetName == AtSet ? At : (DateTime?)null, destination) };
             }
         }
     }

@@ -97,5 +97,24 @@ namespace BqBackup.Tests.Engine
                 Assert.Equal("backup-1999-01-01T00-00-00.db.gz", e.TargetObject);
             }
         }
+
+        [Fact]
+        public void PickAtOrFail_takes_the_newest_without_a_time_and_fails_clearly_when_nothing_matches()
+        {
+            var t0 = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+            var list = new[] { new BackupInfo { Name = "b", Timestamp = t0.AddHours(6) }, new BackupInfo { Name = "a", Timestamp = t0 } };
+            Assert.Equal("b", BackupCatalog.PickAtOrFail(list, null, "/d").Name);
+            Assert.Equal("a", BackupCatalog.PickAtOrFail(list, t0.AddHours(5), "/d").Name);
+
+            var early = Assert.Throws<BqBackupException>(() => BackupCatalog.PickAtOrFail(list, t0.AddMinutes(-1), "/d"));
+            Assert.Equal(ErrorIds.NoBackupFound, early.ErrorId);
+            Assert.Equal(BqErrorCategory.ObjectNotFound, early.Category);
+            Assert.Equal(t0.AddMinutes(-1), early.TargetObject);
+            Assert.Equal("No backup in '/d' was taken at or before 2026-02-28 23:59:00 UTC.", early.Message);
+
+            var none = Assert.Throws<BqBackupException>(() => BackupCatalog.PickAtOrFail(new BackupInfo[0], null, "/d"));
+            Assert.Equal("/d", none.TargetObject);
+            Assert.Equal("There are no backups in '/d'.", none.Message);
+        }
     }
 }
