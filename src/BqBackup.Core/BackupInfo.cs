@@ -2,41 +2,6 @@ using System;
 
 namespace BqBackup
 {
-    /// <summary>Row counts of a bunqueue database, taken from the snapshot itself.</summary>
-    public sealed class JobCounts
-    {
-        public long Waiting { get; set; }
-        public long Prioritized { get; set; }
-        public long Delayed { get; set; }
-        public long WaitingChildren { get; set; }
-        public long Active { get; set; }
-        public long Completed { get; set; }
-        /// <summary>Jobs in a state this version does not know; kept so totals add up.</summary>
-        public long Other { get; set; }
-        public long Dlq { get; set; }
-        public long CronJobs { get; set; }
-
-        public long Jobs => Waiting + Prioritized + Delayed + WaitingChildren + Active + Completed + Other;
-
-        public override string ToString() =>
-            $"jobs={Jobs} (waiting={Waiting} prioritized={Prioritized} delayed={Delayed} waiting-children={WaitingChildren} active={Active} completed={Completed}) dlq={Dlq} cron={CronJobs}";
-    }
-
-    public static class BackupOrigin
-    {
-        /// <summary>Written by this module: backup-YYYY-MM-DDTHH-mm-ss.db.gz.</summary>
-        public const string BqBackup = "BqBackup";
-        /// <summary>Written by bunqueue's own built-in S3 backup: bunqueue-&lt;time&gt;-&lt;uuid&gt;.db.</summary>
-        public const string Bunqueue = "bunqueue";
-    }
-
-    public static class BackupStatus
-    {
-        public const string Ok = "Ok";
-        public const string MissingMetadata = "MissingMetadata";
-        public const string InvalidMetadata = "InvalidMetadata";
-    }
-
     /// <summary>One backup in a store: what Get-BqBackup lists and the other cmdlets take from the pipeline.</summary>
     public sealed class BackupInfo
     {

@@ -3,25 +3,6 @@ using System.Threading;
 
 namespace BqBackup
 {
-    /// <summary>One step of long work, in bytes where bytes make sense.</summary>
-    public sealed class BqProgress
-    {
-        public BqProgress(string activity, string status, long completed, long total)
-        {
-            Activity = activity;
-            Status = status;
-            Completed = completed;
-            Total = total;
-        }
-
-        public string Activity { get; }
-        public string Status { get; }
-        public long Completed { get; }
-        /// <summary>-1 when unknown.</summary>
-        public long Total { get; }
-        public bool IsComplete { get; set; }
-    }
-
     /// <summary>
     /// What a cmdlet lends the engine for one operation: cancellation (Ctrl-C) and the streams to
     /// report on. The callbacks are invoked on the caller's thread, which PowerShell requires for
@@ -29,12 +10,13 @@ namespace BqBackup
     /// </summary>
     public sealed class OperationContext
     {
-        public static readonly OperationContext None = new OperationContext();
+        /// <summary>No cancellation and nowhere to report: safe to share because nothing in it can change.</summary>
+        public static OperationContext None { get; } = new OperationContext();
 
-        public CancellationToken Cancellation { get; set; }
-        public Action<BqProgress> Progress { get; set; }
-        public Action<string> Verbose { get; set; }
-        public Action<string> Warning { get; set; }
+        public CancellationToken Cancellation { get; init; }
+        public Action<BqProgress> Progress { get; init; }
+        public Action<string> Verbose { get; init; }
+        public Action<string> Warning { get; init; }
 
         internal void ReportProgress(string activity, string status, long completed, long total)
             => Progress?.Invoke(new BqProgress(activity, status, completed, total));

@@ -69,7 +69,7 @@ Describe '-Name completes backup names from the destination on the command line'
         }
 
         It 'the completer itself returns nothing for bad input, without throwing' {
-            $completer = [BqBackup.Commands.Completion.BackupNameCompleter]::new()
+            $completer = [BqBackup.Completion.BackupNameCompleter]::new()
             foreach ($bound in @{ Destination = (Join-Path $TestDrive 'nowhere') }, @{ Destination = 's3://' }, @{ Destination = 42 }, @{}, $null) {
                 @(Invoke-WithEnvironment $noS3 { $completer.CompleteArgument('Get-BqBackup', 'Name', '', $null, $bound) }).Count | Should -Be 0
             }

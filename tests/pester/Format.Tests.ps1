@@ -147,26 +147,26 @@ Describe 'Display, the helper the views use' {
         @{ Bytes = 0; Text = '0 B' }, @{ Bytes = 1023; Text = '1,023 B' }, @{ Bytes = 1536; Text = '1.5 KiB' },
         @{ Bytes = 5242880; Text = '5.0 MiB' }, @{ Bytes = 157286400; Text = '150 MiB' }, @{ Bytes = 3221225472; Text = '3.00 GiB' }
     ) {
-        [BqBackup.Commands.Display]::Size([long] $Bytes) | Should -Be $Text
+        [BqBackup.Formatting.Display]::Size([long] $Bytes) | Should -Be $Text
     }
 
     It 'Age(<Span>) is <Text>' -ForEach @(
         @{ Span = '00:00:42'; Text = '42 s' }, @{ Span = '00:12:30'; Text = '12 min' }, @{ Span = '03:12:00'; Text = '3.2 h' },
         @{ Span = '2.00:00:00'; Text = '2.0 d' }, @{ Span = '-00:05:00'; Text = '-5 min' }
     ) {
-        [BqBackup.Commands.Display]::Age([timespan] $Span) | Should -Be $Text
+        [BqBackup.Formatting.Display]::Age([timespan] $Span) | Should -Be $Text
     }
 
     It 'Duration(<Span>) is <Text>' -ForEach @(
         @{ Span = '00:00:00.4200000'; Text = '0.42 s' }, @{ Span = '00:00:12.5000000'; Text = '12.5 s' }, @{ Span = '00:03:00'; Text = '3 min' }
     ) {
-        [BqBackup.Commands.Display]::Duration([timespan] $Span) | Should -Be $Text
+        [BqBackup.Formatting.Display]::Duration([timespan] $Span) | Should -Be $Text
     }
 
     It 'null is empty' {
-        [BqBackup.Commands.Display]::Size($null) | Should -Be ''
-        [BqBackup.Commands.Display]::Age($null) | Should -Be ''
-        [BqBackup.Commands.Display]::Time($null) | Should -Be ''
-        [BqBackup.Commands.Display]::Duration($null) | Should -Be ''
+        [BqBackup.Formatting.Display]::Size($null) | Should -Be ''
+        [BqBackup.Formatting.Display]::Age($null) | Should -Be ''
+        [BqBackup.Formatting.Display]::Time($null) | Should -Be ''
+        [BqBackup.Formatting.Display]::Duration($null) | Should -Be ''
     }
 }

@@ -8,7 +8,7 @@ BeforeAll {
     $script:PackagedModule = Join-Path $PackageDir 'BqBackup'
     $script:Version = (Import-PowerShellDataFile (Join-Path $RepoRoot 'BqBackup.psd1')).ModuleVersion
     $script:Nupkg = Join-Path $PackageDir "BqBackup.$Version.nupkg"
-    $script:Loader = [BqBackup.Commands.SqliteNativeLoader]
+    $script:Loader = [BqBackup.Native.SqliteNativeLoader]
     Add-Type -AssemblyName System.IO.Compression.FileSystem
 
     # Runs a script in a fresh pwsh (nothing of this session loaded) and returns its output lines.
@@ -139,8 +139,8 @@ New-Item -ItemType Directory -Force '$work' | Out-Null
 [BqBackup.Sample.SampleDatabase]::Create(`$db, 40, 1, 200) | Out-Null
 `$b = New-BqBackup -Path `$db -Destination '$work/backups'
 `$r = Get-BqBackup -Destination '$work/backups' -Latest | Restore-BqBackup -Path '$work/restored.db' -Confirm:`$false
-"mechanism=`$([BqBackup.Commands.SqliteNativeLoader]::Mechanism)"
-"loaded=`$([BqBackup.Commands.SqliteNativeLoader]::LoadedFrom)"
+"mechanism=`$([BqBackup.Native.SqliteNativeLoader]::Mechanism)"
+"loaded=`$([BqBackup.Native.SqliteNativeLoader]::LoadedFrom)"
 "jobs=`$(`$b.Counts.Jobs) restored=`$(`$r.Counts.Jobs) verified=`$(`$r.ChecksumVerified)"
 "mapped=`$((Get-Content /proc/self/maps | Where-Object { `$_ -match '/(lib)?e_sqlite3\.(so|dylib|dll)`$' } | ForEach-Object { (`$_ -split '\s+', 6)[5] } | Sort-Object -Unique) -join ';')"
 "help=`$((Get-Help New-BqBackup).Synopsis)"

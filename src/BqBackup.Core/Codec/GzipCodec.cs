@@ -5,22 +5,6 @@ using System.Security.Cryptography;
 
 namespace BqBackup.Codec
 {
-    public enum BqCompressionLevel
-    {
-        Optimal,
-        Fastest,
-        SmallestSize,
-    }
-
-    /// <summary>What one pass over a database's bytes learned: its length and SHA-256.</summary>
-    public sealed class CodecResult
-    {
-        public long RawBytes { get; set; }
-        public long EncodedBytes { get; set; }
-        public string Sha256 { get; set; }
-        public bool WasCompressed { get; set; }
-    }
-
     /// <summary>
     /// Compression and its reverse as one streaming pass that also hashes the uncompressed bytes,
     /// so nothing is read twice and nothing is held in memory but a buffer.

@@ -7,35 +7,6 @@ using BqBackup.Storage;
 
 namespace BqBackup.Health
 {
-    public static class HealthStatus
-    {
-        public const string Healthy = "Healthy";
-        public const string Warning = "Warning";
-        public const string Critical = "Critical";
-    }
-
-    /// <summary>What Get-BqBackupStatus reports: the seed's monitoring section as one object.</summary>
-    public sealed class BackupHealth
-    {
-        public string Destination { get; set; }
-        public string Status { get; set; }
-        public List<string> Reasons { get; } = new List<string>();
-        /// <summary>For schedulers and monitoring agents: 0 Healthy, 1 Warning, 2 Critical (the Nagios convention).</summary>
-        public int ExitCode => Status == HealthStatus.Critical ? 2 : Status == HealthStatus.Warning ? 1 : 0;
-        public string LastBackupName { get; set; }
-        public DateTime? LastBackupTime { get; set; }
-        public TimeSpan? LastBackupAge { get; set; }
-        public long? LastBackupSize { get; set; }
-        public int BackupCount { get; set; }
-        public long TotalSize { get; set; }
-        public DateTime? OldestBackupTime { get; set; }
-        public TimeSpan Interval { get; set; }
-        public bool LastAttemptFailed { get; set; }
-        public DateTime? LastFailureTime { get; set; }
-        public string LastFailureErrorId { get; set; }
-        public string LastFailureMessage { get; set; }
-    }
-
     public static class HealthCheck
     {
         public static readonly TimeSpan DefaultInterval = TimeSpan.FromHours(6);

@@ -5,21 +5,6 @@ using System.Linq;
 
 namespace BqBackup.IO
 {
-    public sealed class FileHolder
-    {
-        public FileHolder(int processId, string processName, string path)
-        {
-            ProcessId = processId;
-            ProcessName = processName;
-            Path = path;
-        }
-
-        public int ProcessId { get; }
-        public string ProcessName { get; }
-        public string Path { get; }
-        public override string ToString() => $"{ProcessName} (pid {ProcessId})";
-    }
-
     /// <summary>
     /// Which processes hold a file open. bunqueue keeps no lock or pid file, so the open file
     /// descriptors are the only witness that a server still uses the database. Linux reads

@@ -10,25 +10,6 @@ using BqBackup.Storage;
 
 namespace BqBackup.Restore
 {
-    /// <summary>What Test-BqBackup found: a clear verdict and every reason behind a failure.</summary>
-    public sealed class BackupTestResult
-    {
-        public string Name { get; set; }
-        public string Destination { get; set; }
-        public DateTime Timestamp { get; set; }
-        public string Origin { get; set; }
-        public bool Passed => Reasons.Count == 0;
-        public string Result => Passed ? "Passed" : "Failed";
-        public List<string> Reasons { get; } = new List<string>();
-        public bool ChecksumVerified { get; set; }
-        public string IntegrityCheck { get; set; }
-        public int? SchemaVersion { get; set; }
-        public JobCounts Counts { get; set; }
-        public long? DatabaseSize { get; set; }
-        public TimeSpan Duration { get; set; }
-        public BackupInfo Backup { get; set; }
-    }
-
     /// <summary>
     /// The checks a backup must pass before it is trusted, shared by restore (which stops at the
     /// first failure) and Test-BqBackup (which reports every one).

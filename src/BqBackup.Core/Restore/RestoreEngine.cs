@@ -11,46 +11,6 @@ using BqBackup.Storage;
 
 namespace BqBackup.Restore
 {
-    public sealed class RestoreOptions
-    {
-        /// <summary>
-        /// Restores although the target is open in another process, the backup is not a bunqueue
-        /// database, or its metadata is missing. Never skips the checksum or integrity_check.
-        /// </summary>
-        public bool Force { get; set; }
-        public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
-    }
-
-    public sealed class MovedFile
-    {
-        public MovedFile(string from, string to)
-        {
-            From = from;
-            To = to;
-        }
-
-        public string From { get; }
-        public string To { get; }
-        public override string ToString() => $"{From} -> {To}";
-    }
-
-    public sealed class RestoreResult
-    {
-        public string Path { get; set; }
-        public string BackupName { get; set; }
-        public string Destination { get; set; }
-        public DateTime BackupTimestamp { get; set; }
-        public long DatabaseSize { get; set; }
-        public string Sha256 { get; set; }
-        /// <summary>False only for a forced restore of a backup without metadata.</summary>
-        public bool ChecksumVerified { get; set; }
-        public string IntegrityCheck { get; set; }
-        public int? SchemaVersion { get; set; }
-        public JobCounts Counts { get; set; }
-        public IReadOnlyList<MovedFile> MovedAside { get; set; }
-        public TimeSpan Duration { get; set; }
-    }
-
     /// <summary>
     /// Replaces a database with a backup without ever leaving it missing or mixed: everything is
     /// fetched and verified in a private temp file beside the target before anything there is

@@ -5,21 +5,6 @@ using System.Threading;
 
 namespace BqBackup.Storage
 {
-    /// <summary>An object in a store: Key is relative to the store's root (its folder or S3 prefix).</summary>
-    public sealed class StoreObject
-    {
-        public StoreObject(string key, long size, DateTimeOffset lastModified)
-        {
-            Key = key;
-            Size = size;
-            LastModified = lastModified;
-        }
-
-        public string Key { get; }
-        public long Size { get; }
-        public DateTimeOffset LastModified { get; }
-    }
-
     /// <summary>
     /// The one seam between the engine and where backups live (a folder, an S3 bucket). Keys are
     /// flat names relative to the store root. Implementations raise BqBackupException with a
@@ -53,17 +38,5 @@ namespace BqBackup.Storage
 
         /// <summary>Deletes the key; a key that is already gone is not an error.</summary>
         void Delete(string key, CancellationToken cancellation);
-    }
-
-    public interface IStoreUpload : IDisposable
-    {
-        /// <summary>Write-only; written sequentially by the engine.</summary>
-        Stream Content { get; }
-
-        /// <summary>
-        /// Makes the object visible under its key (the commit point of a backup). Refuses to
-        /// replace an existing object where the store can tell (BackupNameConflict).
-        /// </summary>
-        void Commit(CancellationToken cancellation);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using BqBackup.Backup;
 using BqBackup.Codec;
 using BqBackup.Storage;
 

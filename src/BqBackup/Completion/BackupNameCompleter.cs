@@ -4,10 +4,11 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using BqBackup.Formatting;
 using BqBackup.Catalog;
 using BqBackup.Storage;
 
-namespace BqBackup.Commands.Completion
+namespace BqBackup.Completion
 {
     /// <summary>
     /// Completes -Name with the names of the backups in the destination already on the command line

@@ -8,7 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using BqBackup.Storage;
 
-namespace BqBackup.Commands.Completion
+namespace BqBackup.Completion
 {
     /// <summary>What the argument completers share: reading the command line typed so far, and staying quick and silent.</summary>
     internal static class CompletionSupport

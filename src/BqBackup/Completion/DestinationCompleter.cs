@@ -5,7 +5,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using BqBackup.Storage;
 
-namespace BqBackup.Commands.Completion
+namespace BqBackup.Completion
 {
     /// <summary>
     /// Completes -Destination: the s3:// destination bunqueue's own environment names

@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 
-namespace BqBackup.Commands
+namespace BqBackup.Formatting
 {
     /// <summary>
     /// Sizes and ages as people read them, for the format views (BqBackup.Format.ps1xml) and the

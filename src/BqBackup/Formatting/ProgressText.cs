@@ -1,6 +1,6 @@
 using System;
 
-namespace BqBackup.Commands
+namespace BqBackup.Formatting
 {
     /// <summary>
     /// What a progress bar says about a transfer: bytes done of the total, the rate, the time left.

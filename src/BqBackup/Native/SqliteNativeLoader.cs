@@ -4,7 +4,7 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace BqBackup.Commands
+namespace BqBackup.Native
 {
     /// <summary>
     /// Makes the right native SQLite library load from a multi-platform module folder:

@@ -6,25 +6,6 @@ using Amazon.S3;
 
 namespace BqBackup.Storage.S3
 {
-    /// <summary>The settings an S3 client is built from, after every fallback; never printed with its secret.</summary>
-    public sealed class ResolvedS3Settings
-    {
-        public string EndpointUrl { get; set; }
-        public string Region { get; set; }
-        public bool ForcePathStyle { get; set; }
-        public bool IsAws { get; set; }
-        /// <summary>"parameters", "environment", "profile NAME" or "default chain": where the credentials came from.</summary>
-        public string CredentialSource { get; set; }
-        public string AccessKey { get; set; }
-        internal string SecretKey { get; set; }
-        internal string SessionToken { get; set; }
-        public string ProfileName { get; set; }
-        public TimeSpan Timeout { get; set; }
-
-        public override string ToString() =>
-            $"endpoint {EndpointUrl ?? "AWS"}, region {Region}, {(ForcePathStyle ? "path-style" : "virtual-hosted")} addressing, credentials from {CredentialSource}";
-    }
-
     /// <summary>
     /// Builds the S3 client the way bunqueue's operators configure bunqueue: explicit parameters
     /// first, then bunqueue's S3_* variables (or their AWS_* aliases), then an AWS profile, then the

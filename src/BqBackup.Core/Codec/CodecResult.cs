@@ -1,0 +1,16 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace BqBackup.Codec
+{
+    /// <summary>What one pass over a database's bytes learned: its length and SHA-256.</summary>
+    public sealed class CodecResult
+    {
+        public long RawBytes { get; set; }
+        public long EncodedBytes { get; set; }
+        public string Sha256 { get; set; }
+        public bool WasCompressed { get; set; }
+    }
+}

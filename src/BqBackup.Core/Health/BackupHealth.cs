@@ -1,0 +1,31 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using BqBackup.Storage;
+
+namespace BqBackup.Health
+{
+    /// <summary>What Get-BqBackupStatus reports: the seed's monitoring section as one object.</summary>
+    public sealed class BackupHealth
+    {
+        public string Destination { get; set; }
+        public string Status { get; set; }
+        public List<string> Reasons { get; } = new List<string>();
+        /// <summary>For schedulers and monitoring agents: 0 Healthy, 1 Warning, 2 Critical (the Nagios convention).</summary>
+        public int ExitCode => Status == HealthStatus.Critical ? 2 : Status == HealthStatus.Warning ? 1 : 0;
+        public string LastBackupName { get; set; }
+        public DateTime? LastBackupTime { get; set; }
+        public TimeSpan? LastBackupAge { get; set; }
+        public long? LastBackupSize { get; set; }
+        public int BackupCount { get; set; }
+        public long TotalSize { get; set; }
+        public DateTime? OldestBackupTime { get; set; }
+        public TimeSpan Interval { get; set; }
+        public bool LastAttemptFailed { get; set; }
+        public DateTime? LastFailureTime { get; set; }
+        public string LastFailureErrorId { get; set; }
+        public string LastFailureMessage { get; set; }
+    }
+}

@@ -1,0 +1,23 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using BqBackup.Codec;
+using BqBackup.IO;
+using BqBackup.Snapshot;
+using BqBackup.Storage;
+
+namespace BqBackup.Restore
+{
+    public sealed class RestoreOptions
+    {
+        /// <summary>
+        /// Restores although the target is open in another process, the backup is not a bunqueue
+        /// database, or its metadata is missing. Never skips the checksum or integrity_check.
+        /// </summary>
+        public bool Force { get; set; }
+        public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
+    }
+}

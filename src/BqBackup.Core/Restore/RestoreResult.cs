@@ -1,0 +1,30 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using BqBackup.Codec;
+using BqBackup.IO;
+using BqBackup.Snapshot;
+using BqBackup.Storage;
+
+namespace BqBackup.Restore
+{
+    public sealed class RestoreResult
+    {
+        public string Path { get; set; }
+        public string BackupName { get; set; }
+        public string Destination { get; set; }
+        public DateTime BackupTimestamp { get; set; }
+        public long DatabaseSize { get; set; }
+        public string Sha256 { get; set; }
+        /// <summary>False only for a forced restore of a backup without metadata.</summary>
+        public bool ChecksumVerified { get; set; }
+        public string IntegrityCheck { get; set; }
+        public int? SchemaVersion { get; set; }
+        public JobCounts Counts { get; set; }
+        public IReadOnlyList<MovedFile> MovedAside { get; set; }
+        public TimeSpan Duration { get; set; }
+    }
+}
