@@ -95,6 +95,16 @@ namespace BqBackup.Commands
         /// <summary>A path as PowerShell understands it (relative to $PWD, ~, PSDrives) made absolute.</summary>
         protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
+        protected IEnvironment Environment => ProcessEnvironment.Instance;
+
+        /// <summary>The destination as the user means it: s3:// URLs verbatim, folders made absolute.</summary>
+        protected string ResolveDestination(string destination)
+        {
+            var resolved = BackupStores.ResolveDestination(destination, Environment);
+            if (BackupStores.IsS3(resolved)) return Storage.S3.S3Destination.Parse(resolved).ToString();
+            return resolved.Contains("://") ? resolved : ResolvePath(resolved);
+        }
+
         /// <summary>Runs engine work, turning Ctrl-C into the pipeline stopping as PowerShell expects.</summary>
         protected T Guard<T>(Func<T> work)
         {

@@ -53,16 +53,6 @@ namespace BqBackup.Commands
         [Parameter]
         public SwitchParameter ForcePathStyle { get; set; }
 
-        protected IEnvironment Environment => ProcessEnvironment.Instance;
-
-        /// <summary>The destination as the user means it: s3:// URLs verbatim, folders made absolute.</summary>
-        protected string ResolveDestination(string destination)
-        {
-            var resolved = BackupStores.ResolveDestination(destination, Environment);
-            if (BackupStores.IsS3(resolved)) return Storage.S3.S3Destination.Parse(resolved).ToString();
-            return resolved.Contains("://") ? resolved : ResolvePath(resolved);
-        }
-
         protected IBackupStore OpenStore(string resolvedDestination, bool createFolder)
         {
             var store = BackupStores.Open(resolvedDestination, S3Options(), Environment, createFolder);
