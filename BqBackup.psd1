@@ -5,6 +5,8 @@
     # runtimes/<rid>/native/ for each platform in the package (out/package/BqBackup), where the
     # module's loader picks the one for the platform at import.
     RootModule           = 'BqBackup.dll'
+    # The one home of the module's version: Directory.Build.props reads ModuleVersion for the
+    # assemblies, build.ps1 for the .nupkg, and no other file names it.
     ModuleVersion        = '0.1.0'
     GUID                 = '8fc9fb0d-7856-40e0-97a3-19fb58a62f6c'
     Author               = 'BqBackup contributors'
@@ -31,7 +33,7 @@
                              'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/bqbackup/BqBackup'
             LicenseUri   = 'https://github.com/bqbackup/BqBackup/blob/main/LICENSE'
-            ReleaseNotes = '0.1.0: first release. New-BqBackup takes a consistent snapshot of a bunqueue database and stores it gzip-compressed in a folder or an S3-compatible bucket; Get-BqBackup lists the backups kept; Restore-BqBackup restores one after verifying its checksum; Remove-BqBackupExpired applies a retention policy; Register-BqBackupSchedule runs both on a systemd timer, from cron or as a Windows Scheduled Task, with secrets kept in an environment file.'
+            ReleaseNotes = 'First release. New-BqBackup takes a consistent snapshot of a bunqueue database and stores it gzip-compressed in a folder or an S3-compatible bucket; Get-BqBackup lists the backups kept; Restore-BqBackup restores one after verifying its checksum; Remove-BqBackupExpired applies a retention policy; Register-BqBackupSchedule runs both on a systemd timer, from cron or as a Windows Scheduled Task, with secrets kept in an environment file.'
         }
     }
 }
