@@ -28,6 +28,12 @@
     VariablesToExport    = @()
 
     PrivateData          = @{
+        # The runtimes the package (build.ps1 -Task Package) carries native SQLite for, under
+        # runtimes/<rid>/native/, and the one place they are named: build.ps1 lays the package
+        # out from this list, and the tests check the package, the README and the loader (which
+        # works out this process's runtime from its OS and architecture) against it.
+        PackageRuntimes = @('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64')
+
         PSData = @{
             Tags         = @('bunqueue', 'SQLite', 'Backup', 'Restore', 'S3', 'Retention', 'Queue',
                              'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')

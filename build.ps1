@@ -20,8 +20,8 @@
             that crashed, or when no test ran at all. It packages too (as Package does), so the
             tests can import the packaged module.
     Package builds, then lays out the multi-platform module in out/package/BqBackup (native SQLite
-            for linux-x64, linux-arm64, win-x64 and osx-arm64 under runtimes/<rid>/native/) and
-            writes out/package/BqBackup.<version>.nupkg from it with Publish-PSResource.
+            under runtimes/<rid>/native/ for each runtime of BqBackup.psd1's
+            PrivateData.PackageRuntimes) and writes out/package/BqBackup.<version>.nupkg from it with Publish-PSResource.
     Demo    builds, then runs tests/demo.ps1 in a child pwsh with -Path and -Destination passed on.
 
 .PARAMETER Filter
@@ -74,9 +74,8 @@ $ModuleDir   = Join-Path $OutDir 'BqBackup'
 $ResultsDir  = Join-Path $OutDir 'test-results'
 $PackageDir  = Join-Path $OutDir 'package'
 $PackageModuleDir = Join-Path $PackageDir 'BqBackup'
-# The runtimes the package carries a native SQLite library for; module/help and the loader
-# (src/BqBackup/Native/SqliteNativeLoader.cs) name the same four.
-$PackageRuntimes = @('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64')
+# The runtimes the package carries a native SQLite library for: named once, in the manifest.
+$PackageRuntimes = @((Import-PowerShellDataFile -LiteralPath (Join-Path $Root 'BqBackup.psd1')).PrivateData.PackageRuntimes)
 $ScratchDir  = Join-Path $OutDir 'scratch'
 $ToolsNuGet  = Join-Path $Root '.tools/nuget'
 $PesterVersion = '5.7.1'
