@@ -5,6 +5,8 @@
     # runtimes/<rid>/native/ for each platform in the package (out/package/BqBackup), where the
     # module's loader picks the one for the platform at import.
     RootModule           = 'BqBackup.dll'
+    # The one home of the module's version: Directory.Build.props reads ModuleVersion for the
+    # assemblies, build.ps1 for the .nupkg, and no other file names it.
     ModuleVersion        = '0.1.0'
     GUID                 = '8fc9fb0d-7856-40e0-97a3-19fb58a62f6c'
     Author               = 'BqBackup contributors'
@@ -26,12 +28,18 @@
     VariablesToExport    = @()
 
     PrivateData          = @{
+        # The runtimes the package (build.ps1 -Task Package) carries native SQLite for, under
+        # runtimes/<rid>/native/, and the one place they are named: build.ps1 lays the package
+        # out from this list, and the tests check the package, the README and the loader (which
+        # works out this process's runtime from its OS and architecture) against it.
+        PackageRuntimes = @('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64')
+
         PSData = @{
             Tags         = @('bunqueue', 'SQLite', 'Backup', 'Restore', 'S3', 'Retention', 'Queue',
                              'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/bqbackup/BqBackup'
             LicenseUri   = 'https://github.com/bqbackup/BqBackup/blob/main/LICENSE'
-            ReleaseNotes = '0.1.0: first release. New-BqBackup takes a consistent snapshot of a bunqueue database and stores it gzip-compressed in a folder or an S3-compatible bucket; Get-BqBackup lists the backups kept; Restore-BqBackup restores one after verifying its checksum; Remove-BqBackupExpired applies a retention policy; Register-BqBackupSchedule runs both on a systemd timer, from cron or as a Windows Scheduled Task, with secrets kept in an environment file.'
+            ReleaseNotes = 'First release. New-BqBackup takes a consistent snapshot of a bunqueue database and stores it gzip-compressed in a folder or an S3-compatible bucket; Get-BqBackup lists the backups kept; Restore-BqBackup restores one after verifying its checksum; Remove-BqBackupExpired applies a retention policy; Register-BqBackupSchedule runs both on a systemd timer, from cron or as a Windows Scheduled Task, with secrets kept in an environment file.'
         }
     }
 }

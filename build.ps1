@@ -14,15 +14,20 @@
     Build   publishes src/BqBackup for this machine's runtime and assembles the module in out/BqBackup
             (native SQLite beside the DLLs, for speed), with its help generated from module/help
             (BqBackup.dll-Help.xml and en-US/about_BqBackup.help.txt, by module/help/Build-Help.ps1).
-    Test    installs what the tests need (Debian packages when root, npm peers, Pester), builds,
-            runs the xunit suite and the Pester suite, and closes on one line
-            'N passed, N failed, N skipped' summed over both; exits 1 on any failure, on a runner
-            that crashed, or when no test ran at all. It packages too (as Package does), so the
-            tests can import the packaged module.
+            The assemblies' version is BqBackup.psd1's ModuleVersion (Directory.Build.props reads it).
+    Test    installs what the tests need (tests/tools/Install-Prerequisites.ps1: Debian packages
+            when root, npm packages, Pester), builds, packages (as Package does, so the tests can
+            import the packaged module), runs the xunit suite and the Pester suite and closes on one
+            line 'N passed, N failed, N skipped' summed over both (tests/tools/TestRunners.ps1);
+            exits 1 on any failure, on a runner that crashed, or when no test ran at all.
     Package builds, then lays out the multi-platform module in out/package/BqBackup (native SQLite
-            for linux-x64, linux-arm64, win-x64 and osx-arm64 under runtimes/<rid>/native/) and
-            writes out/package/BqBackup.<version>.nupkg from it with Publish-PSResource.
+            under runtimes/<rid>/native/ for each runtime of BqBackup.psd1's
+            PrivateData.PackageRuntimes) and writes out/package/BqBackup.<version>.nupkg from it
+            with Publish-PSResource.
     Demo    builds, then runs tests/demo.ps1 in a child pwsh with -Path and -Destination passed on.
+    Bench   installs the Debian and npm packages, builds, then runs tests/bench/Invoke-Benchmark.ps1.
+
+    The helpers it shares with those scripts are in tests/tools/Common.ps1.
 
 .PARAMETER Filter
     Test only: runs the tests whose full name contains this text (xunit: FullyQualifiedName~Text;
@@ -74,49 +79,15 @@ $ModuleDir   = Join-Path $OutDir 'BqBackup'
 $ResultsDir  = Join-Path $OutDir 'test-results'
 $PackageDir  = Join-Path $OutDir 'package'
 $PackageModuleDir = Join-Path $PackageDir 'BqBackup'
-# The runtimes the package carries a native SQLite library for; module/help and the loader
-# (src/BqBackup/Native/SqliteNativeLoader.cs) name the same four.
-$PackageRuntimes = @('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64')
 $ScratchDir  = Join-Path $OutDir 'scratch'
-$ToolsNuGet  = Join-Path $Root '.tools/nuget'
-$PesterVersion = '5.7.1'
-$PesterManifest = Join-Path $ToolsNuGet "pester/$PesterVersion/tools/Pester.psd1"
-$NodeDir     = Join-Path $Root 'tests/node'
+$Prerequisites = Join-Path $Root 'tests/tools/Install-Prerequisites.ps1'
+
+. (Join-Path $Root 'tests/tools/Common.ps1')
+. (Join-Path $Root 'tests/tools/TestRunners.ps1')
 
 # ---------------------------------------------------------------------------------------------
-# Helpers
+# Build
 # ---------------------------------------------------------------------------------------------
-
-function Write-Step([string] $Message) {
-    Write-Host "== $Message"
-}
-
-# Runs a native command with its output sent to the host (never into a function's return value)
-# and throws when it exits non-zero, unless -AllowFailure is given; returns nothing either way,
-# the exit code is left in $LASTEXITCODE.
-function Invoke-Native {
-    param(
-        [Parameter(Mandatory)] [string] $FilePath,
-        [string[]] $ArgumentList = @(),
-        [string] $WorkingDirectory,
-        [switch] $AllowFailure
-    )
-    if ($WorkingDirectory) { Push-Location -LiteralPath $WorkingDirectory }
-    try {
-        & $FilePath @ArgumentList | Out-Host
-        $code = $LASTEXITCODE
-    }
-    finally {
-        if ($WorkingDirectory) { Pop-Location }
-    }
-    if ($code -ne 0 -and -not $AllowFailure) {
-        throw "'$FilePath $($ArgumentList -join ' ')' exited with code $code."
-    }
-    $global:LASTEXITCODE = $code
-}
-
-function Test-OnWindows { [System.Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([System.Runtime.InteropServices.OSPlatform]::Windows) }
-function Test-OnMacOS   { [System.Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([System.Runtime.InteropServices.OSPlatform]::OSX) }
 
 function Get-RuntimeId {
     if ($Runtime) { return $Runtime }
@@ -133,66 +104,15 @@ function Get-RuntimeId {
     return "linux-$arch"
 }
 
-function Get-NativeSqliteName {
-    if (Test-OnWindows) { return 'e_sqlite3.dll' }
-    if (Test-OnMacOS)   { return 'libe_sqlite3.dylib' }
+# The native SQLite library's file name on the OS of a runtime identifier.
+function Get-NativeSqliteFileName([string] $Rid) {
+    if ($Rid -like 'win-*') { return 'e_sqlite3.dll' }
+    if ($Rid -like 'osx-*') { return 'libe_sqlite3.dylib' }
     return 'libe_sqlite3.so'
 }
 
-# The command line that starts a child pwsh of the very version running this script: under
-# `dotnet pwsh` the process is the dotnet host, so the child is `dotnet <PSHOME>/pwsh.dll`.
-function Get-PwshCommand {
-    $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-    $leaf = [System.IO.Path]::GetFileNameWithoutExtension($process)
-    if ($leaf -eq 'dotnet') {
-        $dll = Join-Path $PSHOME 'pwsh.dll'
-        if (-not (Test-Path -LiteralPath $dll)) { throw "pwsh.dll not found in $PSHOME." }
-        return , @($process, $dll)
-    }
-    if ($leaf -in 'pwsh', 'pwsh-preview') { return , @($process) }
-    $pwsh = Get-Command pwsh -CommandType Application -ErrorAction Ignore | Select-Object -First 1
-    if ($pwsh) { return , @($pwsh.Source) }
-    throw 'No pwsh found for the child process: run this script with `dotnet pwsh` after `dotnet tool restore`.'
-}
-
-# Writes $Script to out/scratch/<Name>.ps1 and runs it with -File in a fresh child pwsh.
-# Returns the child's exit code; its output goes to the host.
-function Invoke-ChildPwsh {
-    param(
-        [Parameter(Mandatory)] [string] $Name,
-        [Parameter(Mandatory)] [string] $Script,
-        [string[]] $ArgumentList = @()
-    )
-    New-Item -ItemType Directory -Force -Path $ScratchDir | Out-Null
-    $file = Join-Path $ScratchDir "$Name.ps1"
-    Set-Content -LiteralPath $file -Value $Script -Encoding utf8
-    return Invoke-ChildPwshFile -File $file -ArgumentList $ArgumentList
-}
-
-function Invoke-ChildPwshFile {
-    param(
-        [Parameter(Mandatory)] [string] $File,
-        [string[]] $ArgumentList = @()
-    )
-    $pwsh = Get-PwshCommand
-    $exe = $pwsh[0]
-    $args0 = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $File) + $ArgumentList
-    & $exe @args0 | Out-Host
-    return $LASTEXITCODE
-}
-
-function Measure-Step([string] $Name, [scriptblock] $Body) {
-    $sw = [System.Diagnostics.Stopwatch]::StartNew()
-    Write-Step $Name
-    & $Body
-    Write-Step ('{0} done in {1:N1} s' -f $Name, $sw.Elapsed.TotalSeconds)
-}
-
-# ---------------------------------------------------------------------------------------------
-# Build
-# ---------------------------------------------------------------------------------------------
-
-function Invoke-Build {
+# Named so as not to shadow the InvokeBuild module's Invoke-Build (nor ModuleBuilder's Build-Module).
+function Invoke-ModuleBuild {
     $rid = Get-RuntimeId
     Measure-Step "Build ($Configuration, $rid)" {
         foreach ($dir in $PublishDir, $ModuleDir) {
@@ -208,7 +128,7 @@ function Invoke-Build {
         # System.Management.Automation: whatever of PowerShellStandard or the SDK leaks into the
         # publish folder stays out of the module.
         $excluded = '^(System\.Management\.Automation|Microsoft\.PowerShell\.|Microsoft\.Management\.Infrastructure|PowerShellStandard)'
-        $native = Get-NativeSqliteName
+        $native = Get-NativeSqliteFileName $rid
         $files = Get-ChildItem -LiteralPath $PublishDir -File | Where-Object {
             ($_.Extension -eq '.dll' -or $_.Name -eq $native -or $_.Name -in 'BqBackup.pdb', 'BqBackup.Core.pdb') -and
             $_.Name -notmatch $excluded
@@ -261,203 +181,22 @@ function Invoke-Build {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Test prerequisites
+# Package
 # ---------------------------------------------------------------------------------------------
 
-function Install-DebianPackages {
-    if ((Test-OnWindows) -or (Test-OnMacOS)) { return }
-    # command -> Debian package. The tests call Debian's aws at /usr/bin/aws: a pip-installed
-    # aws elsewhere on PATH does not count.
-    $wanted = [ordered]@{
-        '/usr/bin/aws' = 'awscli'
-        'sqlite3'      = 'sqlite3'
-        'npm'          = 'npm'
-        'node'         = 'nodejs'
-        '/usr/bin/time' = 'time'
-        'gzip'         = 'gzip'
-    }
-    $missing = @(foreach ($command in $wanted.Keys) {
-        $found = if ($command.StartsWith('/')) { Test-Path -LiteralPath $command } else { [bool](Get-Command $command -CommandType Application -ErrorAction Ignore) }
-        if (-not $found) { $wanted[$command] }
-    })
-    if ($missing.Count -eq 0) { return }
-
-    $apt = Get-Command apt-get -CommandType Application -ErrorAction Ignore
-    $uid = if (Get-Command id -CommandType Application -ErrorAction Ignore) { (& id -u) } else { '' }
-    if (-not $apt -or "$uid".Trim() -ne '0') {
-        Write-Warning "Missing Debian packages the tests use: $($missing -join ', '). Install them (apt-get needs root); tests that need them will fail."
-        return
-    }
-    Measure-Step "apt-get install $($missing -join ' ')" {
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        Invoke-Native apt-get @('update', '-qq')
-        Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends', '-o', 'Dpkg::Use-Pty=0') + $missing)
-    }
-}
-
-function Install-NodePeers {
-    $lock = Join-Path $NodeDir 'package-lock.json'
-    $modules = Join-Path $NodeDir 'node_modules'
-    $stampFile = Join-Path $modules '.bqbackup-install-stamp'
-    if (-not (Get-Command npm -CommandType Application -ErrorAction Ignore)) {
-        throw 'npm is not installed: the tests need Node.js and npm for their peers (bunqueue, s3rver).'
-    }
-    $nodeVersion = (& node --version) -join ''
-    $stamp = '{0} node {1}' -f (Get-FileHash -LiteralPath $lock -Algorithm SHA256).Hash, $nodeVersion
-    if ((Test-Path -LiteralPath $stampFile) -and ((Get-Content -LiteralPath $stampFile -Raw).Trim() -eq $stamp)) {
-        return
-    }
-    Measure-Step 'npm ci (tests/node)' {
-        $env:npm_config_update_notifier = 'false'
-        Invoke-Native npm @('ci', '--no-audit', '--no-fund') -WorkingDirectory $NodeDir
-        Set-Content -LiteralPath $stampFile -Value $stamp -Encoding utf8
-    }
-}
-
-function Install-Pester {
-    if (Test-Path -LiteralPath $PesterManifest) { return }
-    Measure-Step "Restore Pester $PesterVersion" {
-        Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/tools/tools.csproj'), '--packages', $ToolsNuGet, '--nologo')
-    }
-    if (-not (Test-Path -LiteralPath $PesterManifest)) { throw "Pester was restored but $PesterManifest is missing." }
-}
-
-# ---------------------------------------------------------------------------------------------
-# Test runners
-# ---------------------------------------------------------------------------------------------
-
-function Invoke-XunitTests {
-    $trx = Join-Path $ResultsDir 'core.trx'
-    if (Test-Path -LiteralPath $trx) { Remove-Item -LiteralPath $trx -Force }
-    $arguments = @('test', (Join-Path $Root 'tests/BqBackup.Core.Tests'), '-c', $Configuration,
-        '--logger', 'trx;LogFileName=core.trx', '--results-directory', $ResultsDir, '--nologo')
-    if ($Filter) { $arguments += @('--filter', "FullyQualifiedName~$Filter") }
-
-    $result = [ordered]@{ Runner = 'xunit'; Passed = 0; Failed = 0; Skipped = 0; Crashed = $false; Note = '' }
-    Measure-Step 'xunit (tests/BqBackup.Core.Tests)' {
-        Invoke-Native dotnet $arguments -AllowFailure
-        $code = $LASTEXITCODE
-        if (-not (Test-Path -LiteralPath $trx)) {
-            $result.Crashed = $true
-            $result.Note = "no TRX written (dotnet test exited $code)"
-            return
-        }
-        $counters = ([xml](Get-Content -LiteralPath $trx -Raw)).TestRun.ResultSummary.Counters
-        $n = { param($name) $v = $counters.GetAttribute($name); if ($v) { [int]$v } else { 0 } }
-        $result.Passed  = & $n 'passed'
-        $result.Failed  = (& $n 'failed') + (& $n 'error') + (& $n 'timeout') + (& $n 'aborted')
-        # A skipped xunit test is counted in 'total' but not in 'executed' nor 'notExecuted'.
-        $result.Skipped = [Math]::Max(0, (& $n 'total') - $result.Passed - $result.Failed)
-        if ($code -ne 0 -and $result.Failed -eq 0) {
-            $result.Crashed = $true
-            $result.Note = "dotnet test exited $code with no failed test recorded"
-        }
-    }
-    return [pscustomobject] $result
-}
-
-# The child's script: imports Pester from .tools, runs tests/pester, writes its counts as JSON.
-$PesterChildScript = @'
-param(
-    [Parameter(Mandatory)] [string] $PesterManifest,
-    [Parameter(Mandatory)] [string] $TestPath,
-    [Parameter(Mandatory)] [string] $ResultXml,
-    [Parameter(Mandatory)] [string] $CountsJson,
-    [string] $Filter
-)
-$ErrorActionPreference = 'Stop'
-if (Get-Variable -Name PSStyle -ErrorAction Ignore) { $PSStyle.OutputRendering = 'PlainText' }
-Import-Module -Name $PesterManifest -Force
-
-$config = New-PesterConfiguration
-$config.Run.Path = $TestPath
-$config.Run.PassThru = $true
-$config.Run.Exit = $false
-$config.Output.Verbosity = 'Detailed'
-$config.Output.RenderMode = 'Plaintext'
-$config.TestResult.Enabled = $true
-$config.TestResult.OutputFormat = 'NUnitXml'
-$config.TestResult.OutputPath = $ResultXml
-if ($Filter) { $config.Filter.FullName = "*$Filter*" }
-
-$r = Invoke-Pester -Configuration $config
-
-# A file that failed to load or run, or a block whose BeforeAll/AfterAll failed, counts as one
-# failure more, unless tests inside it are already marked failed (a failing BeforeAll fails them).
-$failed = $r.FailedCount + @(@($r.FailedContainers) + @($r.FailedBlocks) | Where-Object { $_ -and -not $_.FailedCount }).Count
-[pscustomobject]@{
-    passed  = $r.PassedCount
-    failed  = $failed
-    skipped = $r.SkippedCount + $r.InconclusiveCount
-    result  = "$($r.Result)"
-} | ConvertTo-Json | Set-Content -LiteralPath $CountsJson -Encoding utf8
-exit 0
-'@
-
-function Invoke-PesterTests {
-    $json = Join-Path $ResultsDir 'pester-counts.json'
-    $xml = Join-Path $ResultsDir 'pester.xml'
-    foreach ($file in $json, $xml) { if (Test-Path -LiteralPath $file) { Remove-Item -LiteralPath $file -Force } }
-
-    $result = [ordered]@{ Runner = 'Pester'; Passed = 0; Failed = 0; Skipped = 0; Crashed = $false; Note = '' }
-    Measure-Step 'Pester (tests/pester, child pwsh)' {
-        $arguments = @('-PesterManifest', $PesterManifest, '-TestPath', (Join-Path $Root 'tests/pester'),
-            '-ResultXml', $xml, '-CountsJson', $json)
-        if ($Filter) { $arguments += @('-Filter', $Filter) }
-        $code = Invoke-ChildPwsh -Name 'run-pester' -Script $PesterChildScript -ArgumentList $arguments
-        if (-not (Test-Path -LiteralPath $json)) {
-            $result.Crashed = $true
-            $result.Note = "the Pester child wrote no counts (exit code $code)"
-            return
-        }
-        $counts = Get-Content -LiteralPath $json -Raw | ConvertFrom-Json
-        $result.Passed = [int] $counts.passed
-        $result.Failed = [int] $counts.failed
-        $result.Skipped = [int] $counts.skipped
-        if ($code -ne 0) {
-            $result.Crashed = $true
-            $result.Note = "the Pester child exited $code"
-        }
-    }
-    return [pscustomobject] $result
-}
-
-function Invoke-Test {
-    $sw = [System.Diagnostics.Stopwatch]::StartNew()
-    Measure-Step 'dotnet tool restore' { Invoke-Native dotnet @('tool', 'restore') -WorkingDirectory $Root }
-    Install-DebianPackages
-    Install-NodePeers
-    Install-Pester
-    Invoke-Build
-    # The Pester suite imports the packaged module too (tests/pester/Package.Tests.ps1).
-    New-PackageLayout
-    Publish-Package
-    New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
-
-    $runs = @(
-        Invoke-XunitTests
-        Invoke-PesterTests
+# Writes $Script to out/scratch/<Name>.ps1 and runs it with -File in a fresh child pwsh.
+# Returns the child's exit code; its output goes to the host.
+function Invoke-ChildPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [string] $Script,
+        [string[]] $ArgumentList = @()
     )
-
-    foreach ($run in $runs) {
-        $state = if ($run.Crashed) { "CRASHED: $($run.Note)" } else { 'completed' }
-        Write-Host ('{0}: {1} passed, {2} failed, {3} skipped ({4})' -f $run.Runner, $run.Passed, $run.Failed, $run.Skipped, $state)
-    }
-    $passed  = ($runs | Measure-Object -Property Passed -Sum).Sum
-    $failed  = ($runs | Measure-Object -Property Failed -Sum).Sum
-    $skipped = ($runs | Measure-Object -Property Skipped -Sum).Sum
-    $crashed = @($runs | Where-Object Crashed).Count -gt 0
-    Write-Host ('Test task took {0:N1} s; results in {1}' -f $sw.Elapsed.TotalSeconds, $ResultsDir)
-
-    # The closing line, alone and plain: CI reads it.
-    Write-Host ('{0} passed, {1} failed, {2} skipped' -f $passed, $failed, $skipped)
-    if ($failed -gt 0 -or $crashed -or ($passed + $failed) -eq 0) { return 1 }
-    return 0
+    New-Item -ItemType Directory -Force -Path $ScratchDir | Out-Null
+    $file = Join-Path $ScratchDir "$Name.ps1"
+    Set-Content -LiteralPath $file -Value $Script -Encoding utf8
+    return Invoke-ChildPwshFile -File $file -ArgumentList $ArgumentList
 }
-
-# ---------------------------------------------------------------------------------------------
-# Package and Demo
-# ---------------------------------------------------------------------------------------------
 
 $PublishChildScript = @'
 param(
@@ -492,16 +231,12 @@ function Get-NativeSqlitePackageFolder {
     throw "SQLitePCLRaw.lib.e_sqlite3 ($($library[0].Name)) is not in any package folder of $assets."
 }
 
-function Get-NativeSqliteFileName([string] $Rid) {
-    if ($Rid -like 'win-*') { return 'e_sqlite3.dll' }
-    if ($Rid -like 'osx-*') { return 'libe_sqlite3.dylib' }
-    return 'libe_sqlite3.so'
-}
-
 # out/package/BqBackup: the built module with native SQLite for every packaged runtime under
 # runtimes/<rid>/native/, where the module's loader looks, and none beside the DLLs.
 function New-PackageLayout {
-    Measure-Step "Package layout ($($PackageRuntimes -join ', '))" {
+    $runtimes = @((Get-ModuleManifestData $Root).PrivateData.PackageRuntimes)
+    if ($runtimes.Count -eq 0) { throw 'BqBackup.psd1 names no PrivateData.PackageRuntimes.' }
+    Measure-Step "Package layout ($($runtimes -join ', '))" {
         if (Test-Path -LiteralPath $PackageDir) { Remove-Item -LiteralPath $PackageDir -Recurse -Force }
         New-Item -ItemType Directory -Force -Path $PackageModuleDir | Out-Null
         $flatNative = 'e_sqlite3.dll', 'libe_sqlite3.so', 'libe_sqlite3.dylib'
@@ -509,7 +244,7 @@ function New-PackageLayout {
             Copy-Item -Destination $PackageModuleDir -Recurse -Force
 
         $source = Get-NativeSqlitePackageFolder
-        foreach ($rid in $PackageRuntimes) {
+        foreach ($rid in $runtimes) {
             $file = Get-NativeSqliteFileName $rid
             $from = Join-Path $source "runtimes/$rid/native/$file"
             if (-not (Test-Path -LiteralPath $from)) { throw "$from is missing: SQLitePCLRaw.lib.e_sqlite3 has no $file for $rid." }
@@ -521,8 +256,8 @@ function New-PackageLayout {
     }
 }
 
-function Publish-Package {
-    $version = (Import-PowerShellDataFile -LiteralPath (Join-Path $Root 'BqBackup.psd1')).ModuleVersion
+function Publish-ModulePackage {
+    $version = (Get-ModuleManifestData $Root).ModuleVersion
     Measure-Step "Package BqBackup $version" {
         $code = Invoke-ChildPwsh -Name 'publish-package' -Script $PublishChildScript -ArgumentList @(
             '-ModulePath', $PackageModuleDir, '-RepositoryPath', $PackageDir)
@@ -533,14 +268,25 @@ function Publish-Package {
     }
 }
 
-function Invoke-Package {
-    Invoke-Build
+function Invoke-ModulePackage {
+    Invoke-ModuleBuild
     New-PackageLayout
-    Publish-Package
+    Publish-ModulePackage
 }
 
-function Invoke-Demo {
-    Invoke-Build
+# ---------------------------------------------------------------------------------------------
+# Test, Demo and Bench
+# ---------------------------------------------------------------------------------------------
+
+function Invoke-TestTask {
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    & $Prerequisites | Out-Host
+    Invoke-ModulePackage
+    return Invoke-TestSuites -Root $Root -Configuration $Configuration -ResultsDir $ResultsDir -Filter $Filter -Stopwatch $sw
+}
+
+function Invoke-DemoTask {
+    Invoke-ModuleBuild
     $demo = Join-Path $Root 'tests/demo.ps1'
     if (-not (Test-Path -LiteralPath $demo)) {
         Write-Warning "No demo yet: $demo does not exist."
@@ -553,10 +299,9 @@ function Invoke-Demo {
     return Invoke-ChildPwshFile -File $demo -ArgumentList $arguments
 }
 
-function Invoke-Bench {
-    Install-DebianPackages
-    Install-NodePeers
-    Invoke-Build
+function Invoke-BenchTask {
+    & $Prerequisites -Component Debian, Node | Out-Host
+    Invoke-ModuleBuild
     Write-Step "Bench (tests/bench/Invoke-Benchmark.ps1, child pwsh): $($Size -join ', '), $Runs run(s)"
     return Invoke-ChildPwshFile -File (Join-Path $Root 'tests/bench/Invoke-Benchmark.ps1') -ArgumentList @('-Size', ($Size -join ','), '-Runs', $Runs)
 }
@@ -573,11 +318,11 @@ $exitCode = 0
 Push-Location -LiteralPath $Root
 try {
     switch ($Task) {
-        'Build'   { Invoke-Build }
-        'Test'    { $exitCode = Invoke-Test }
-        'Package' { Invoke-Package }
-        'Demo'    { $exitCode = Invoke-Demo }
-        'Bench'   { $exitCode = Invoke-Bench }
+        'Build'   { Invoke-ModuleBuild }
+        'Test'    { $exitCode = Invoke-TestTask }
+        'Package' { Invoke-ModulePackage }
+        'Demo'    { $exitCode = Invoke-DemoTask }
+        'Bench'   { $exitCode = Invoke-BenchTask }
     }
 }
 catch {

@@ -70,6 +70,58 @@ Describe 'The manifest' {
     }
 }
 
+Describe 'One version: the manifest''s ModuleVersion' {
+    BeforeAll {
+        $script:Version = (Import-PowerShellDataFile -LiteralPath (Join-Path $RepoRoot 'BqBackup.psd1')).ModuleVersion
+        # As an assembly writes it: four parts, the missing ones 0.
+        $v = [version] $Version
+        $script:Version4 = [version]::new($v.Major, $v.Minor, [Math]::Max($v.Build, 0), [Math]::Max($v.Revision, 0))
+        # The MSBuild files of the repository, outside what builds and installs write.
+        $find = {
+            param($dir)
+            Get-ChildItem -LiteralPath $dir -File | Where-Object { $_.Extension -in '.csproj', '.props', '.targets' }
+            Get-ChildItem -LiteralPath $dir -Directory | Where-Object Name -notin 'bin', 'obj', 'out', 'node_modules', '.tools', '.git' |
+                ForEach-Object { & $find $_.FullName }
+        }
+        $script:MSBuildFiles = @(& $find $RepoRoot)
+    }
+
+    It 'is the built module''s version' {
+        $Data.ModuleVersion | Should -Be $Version
+    }
+
+    It 'is the assembly version, file version and product version of <_>' -ForEach 'BqBackup.dll', 'BqBackup.Core.dll' {
+        $dll = Join-Path $RepoRoot "out/BqBackup/$_"
+        [System.Reflection.AssemblyName]::GetAssemblyName($dll).Version | Should -Be $Version4
+        $info = [System.Diagnostics.FileVersionInfo]::GetVersionInfo($dll)
+        [version] $info.FileVersion | Should -Be $Version4
+        # The SDK appends '+<commit>' to the informational (product) version when it knows one.
+        ($info.ProductVersion -split '\+')[0] | Should -Be $Version
+    }
+
+    It 'is read by Directory.Build.props from BqBackup.psd1, not written there' {
+        $props = Get-Content -Raw (Join-Path $RepoRoot 'Directory.Build.props')
+        $props | Should -Match '<Version>\$\(\[System\.Text\.RegularExpressions\.Regex\]::Match\('
+        $props | Should -Match 'BqBackup\.psd1'
+        $props | Should -Match 'ModuleVersion'
+    }
+
+    It 'is set to a literal in no MSBuild file (Version, AssemblyVersion, FileVersion or the like)' {
+        $MSBuildFiles.Count | Should -BeGreaterThan 2
+        $literal = '<(Version|VersionPrefix|VersionSuffix|AssemblyVersion|FileVersion|InformationalVersion|PackageVersion)>\s*[0-9]'
+        @($MSBuildFiles | Where-Object { (Get-Content -Raw -LiteralPath $_.FullName) -match $literal } | ForEach-Object FullName) |
+            Should -BeNullOrEmpty -Because 'the version is BqBackup.psd1''s ModuleVersion, read by Directory.Build.props'
+    }
+
+    It 'appears once in the manifest, and in no build script or test as a quoted literal' {
+        $escaped = [regex]::Escape($Version)
+        ([regex]::Matches((Get-Content -Raw (Join-Path $RepoRoot 'BqBackup.psd1')), "(?<![0-9.])$escaped(?![0-9])")).Count | Should -Be 1
+        $scripts = @(Get-Item (Join-Path $RepoRoot 'build.ps1')) + @(Get-ChildItem (Join-Path $RepoRoot 'tests/tools'), (Join-Path $RepoRoot 'tests/pester') -File -Include '*.ps1', '*.psm1' -Recurse)
+        @($scripts | Where-Object { (Get-Content -Raw -LiteralPath $_.FullName) -match "['""]$escaped['""]" } | ForEach-Object FullName) |
+            Should -BeNullOrEmpty -Because 'scripts and tests read the version from BqBackup.psd1'
+    }
+}
+
 Describe '<Name> uses an approved verb' -ForEach $Commands {
     It 'is Verb-Noun with a verb from Get-Verb' {
         $verb = (Get-Command $Name).Verb

@@ -25,7 +25,7 @@ Describe 'The built module folder' {
     It 'has a manifest that Test-ModuleManifest accepts' {
         $info = Test-ModuleManifest -Path $ManifestPath -ErrorAction Stop
         $info.Name | Should -Be 'BqBackup'
-        $info.Version | Should -Be ([version] '0.1.0')
+        $info.Version | Should -Be ([version] (Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../BqBackup.psd1')).ModuleVersion)
     }
 
     It 'declares exactly the expected cmdlets, and no functions, aliases or variables' {

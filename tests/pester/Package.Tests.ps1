@@ -1,5 +1,11 @@
 # The package build.ps1 -Task Package (and Test) makes: out/package/BqBackup, a module folder with
-# native SQLite for four runtimes under runtimes/<rid>/native/, and the .nupkg made from it.
+# native SQLite under runtimes/<rid>/native/ for each runtime BqBackup.psd1's
+# PrivateData.PackageRuntimes names (the one list of them), and the .nupkg made from it.
+BeforeDiscovery {
+    $script:Runtimes = @((Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../BqBackup.psd1')).PrivateData.PackageRuntimes |
+        ForEach-Object { @{ Rid = $_ } })
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-BqBackupModule
@@ -9,6 +15,15 @@ BeforeAll {
     $script:Version = (Import-PowerShellDataFile (Join-Path $RepoRoot 'BqBackup.psd1')).ModuleVersion
     $script:Nupkg = Join-Path $PackageDir "BqBackup.$Version.nupkg"
     $script:Loader = [BqBackup.Native.SqliteNativeLoader]
+    $script:PackageRuntimes = @((Import-PowerShellDataFile (Join-Path $RepoRoot 'BqBackup.psd1')).PrivateData.PackageRuntimes)
+    # How each OS names the library, and what a runtime identifier's parts mean to .NET.
+    $script:LibraryFile = @{ linux = 'libe_sqlite3.so'; 'linux-musl' = 'libe_sqlite3.so'; win = 'e_sqlite3.dll'; osx = 'libe_sqlite3.dylib' }
+    $script:OsOf = @{ linux = 'Linux'; 'linux-musl' = 'Linux'; win = 'Windows'; osx = 'OSX' }
+    # A runtime identifier's OS part (linux, linux-musl, win, osx) and architecture part (x64, arm64, ...).
+    function Split-Rid([string] $Rid) {
+        if ($Rid -notmatch '^(?<os>[a-z]+(-musl)?)-(?<arch>[a-z0-9]+)$') { throw "'$Rid' is not an <os>-<arch> runtime identifier." }
+        $Matches['os'], $Matches['arch']
+    }
     Add-Type -AssemblyName System.IO.Compression.FileSystem
 
     # Runs a script in a fresh pwsh (nothing of this session loaded) and returns its output lines.
@@ -26,23 +41,16 @@ BeforeAll {
 }
 
 Describe 'The loader''s choice of native library' {
-    It 'puts <Rid> at <Path>' -ForEach @(
-        @{ Rid = 'linux-x64'; Path = 'runtimes/linux-x64/native/libe_sqlite3.so' }
-        @{ Rid = 'linux-arm64'; Path = 'runtimes/linux-arm64/native/libe_sqlite3.so' }
-        @{ Rid = 'win-x64'; Path = 'runtimes/win-x64/native/e_sqlite3.dll' }
-        @{ Rid = 'osx-arm64'; Path = 'runtimes/osx-arm64/native/libe_sqlite3.dylib' }
-    ) {
-        $Loader::RelativePath($Rid) | Should -Be $Path
+    It 'puts <Rid> at runtimes/<Rid>/native/, named as its OS names libraries' -ForEach $Runtimes {
+        $os, $arch = Split-Rid $Rid
+        $Loader::RelativePath($Rid) | Should -Be "runtimes/$Rid/native/$($LibraryFile[$os])"
     }
 
-    It 'names <Os> on <Arch> <Rid>' -ForEach @(
-        @{ Os = 'Linux'; Arch = 'X64'; Rid = 'linux-x64' }
-        @{ Os = 'Linux'; Arch = 'Arm64'; Rid = 'linux-arm64' }
-        @{ Os = 'Windows'; Arch = 'X64'; Rid = 'win-x64' }
-        @{ Os = 'OSX'; Arch = 'Arm64'; Rid = 'osx-arm64' }
-    ) {
-        $os = [System.Runtime.InteropServices.OSPlatform]::$Os
-        $Loader::RuntimeIdentifier($os, [System.Runtime.InteropServices.Architecture]::$Arch, $false) | Should -Be $Rid
+    It 'works out <Rid> from its OS and process architecture, so it can pick that library' -ForEach $Runtimes {
+        $os, $arch = Split-Rid $Rid
+        $platform = [System.Runtime.InteropServices.OSPlatform]::($OsOf[$os])
+        $architecture = [System.Runtime.InteropServices.Architecture] $arch
+        $Loader::RuntimeIdentifier($platform, $architecture, $os -eq 'linux-musl') | Should -Be $Rid
     }
 
     It 'knows musl Linux and refuses an empty runtime identifier' {
@@ -63,28 +71,36 @@ Describe 'The loader''s choice of native library' {
 }
 
 Describe 'The packaged module folder' {
-    It 'has the native library of <Rid> where the loader looks, named as its OS names libraries' -ForEach @(
-        @{ Rid = 'linux-x64' }, @{ Rid = 'linux-arm64' }, @{ Rid = 'win-x64' }, @{ Rid = 'osx-arm64' }
-    ) {
+    It 'has the native library of <Rid> where the loader looks, named as its OS names libraries' -ForEach $Runtimes {
         $file = Join-Path $PackagedModule $Loader::RelativePath($Rid)
         $file | Should -Exist
         (Get-Item $file).Length | Should -BeGreaterThan 500KB
-        $Rid | Should -BeIn $Loader::PackagedRuntimes
     }
 
-    It 'carries each runtime''s own binary: ELF, PE or Mach-O, for the right CPU' {
-        $magic = { param($rid) $b = [IO.File]::ReadAllBytes((Join-Path $PackagedModule $Loader::RelativePath($rid))); $b }
-        $elf = & $magic 'linux-x64'; [BitConverter]::ToUInt16($elf, 18) | Should -Be 0x3E                                # EM_X86_64
-        $elf = & $magic 'linux-arm64'; [BitConverter]::ToUInt16($elf, 18) | Should -Be 0xB7                              # EM_AARCH64
-        $pe = & $magic 'win-x64'; [Text.Encoding]::ASCII.GetString($pe, 0, 2) | Should -Be 'MZ'
-        $peHeader = [BitConverter]::ToInt32($pe, 0x3C); [BitConverter]::ToUInt16($pe, $peHeader + 4) | Should -Be 0x8664 # AMD64
-        $macho = & $magic 'osx-arm64'; [BitConverter]::ToUInt32($macho, 0).ToString('X8') | Should -Be 'FEEDFACF'  # MH_MAGIC_64
-        [BitConverter]::ToUInt32($macho, 4).ToString('X8') | Should -Be '0100000C'                                                    # CPU_TYPE_ARM64
+    It 'carries <Rid>''s own binary: ELF, PE or Mach-O, for the right CPU' -ForEach $Runtimes {
+        $os, $arch = Split-Rid $Rid
+        $b = [IO.File]::ReadAllBytes((Join-Path $PackagedModule $Loader::RelativePath($Rid)))
+        switch ($os) {
+            { $_ -like 'linux*' } {
+                [Text.Encoding]::ASCII.GetString($b, 1, 3) | Should -Be 'ELF'
+                [BitConverter]::ToUInt16($b, 18) | Should -Be (@{ x64 = 0x3E; arm64 = 0xB7 }[$arch])                  # e_machine: EM_X86_64, EM_AARCH64
+            }
+            'win' {
+                [Text.Encoding]::ASCII.GetString($b, 0, 2) | Should -Be 'MZ'
+                $peHeader = [BitConverter]::ToInt32($b, 0x3C)
+                [BitConverter]::ToUInt16($b, $peHeader + 4) | Should -Be (@{ x64 = 0x8664; arm64 = 0xAA64 }[$arch])   # Machine: AMD64, ARM64
+            }
+            'osx' {
+                [BitConverter]::ToUInt32($b, 0).ToString('X8') | Should -Be 'FEEDFACF'                                # MH_MAGIC_64
+                [BitConverter]::ToUInt32($b, 4).ToString('X8') | Should -Be (@{ x64 = '01000007'; arm64 = '0100000C' }[$arch]) # CPU_TYPE_X86_64, CPU_TYPE_ARM64
+            }
+            default { throw "No check for the binaries of $Rid yet." }
+        }
     }
 
     It 'has no native library beside the DLLs, so the loader''s choice is the only one' {
         foreach ($flat in 'libe_sqlite3.so', 'e_sqlite3.dll', 'libe_sqlite3.dylib') { Join-Path $PackagedModule $flat | Should -Not -Exist }
-        @(Get-ChildItem (Join-Path $PackagedModule 'runtimes')).Name | Sort-Object | Should -Be (@($Loader::PackagedRuntimes) | Sort-Object)
+        @(Get-ChildItem (Join-Path $PackagedModule 'runtimes')).Name | Sort-Object | Should -Be (@($PackageRuntimes) | Sort-Object)
     }
 
     It 'has the manifest, the help, the about topic, the format views and the license' {
@@ -107,7 +123,7 @@ Describe 'The .nupkg' {
         $entries | Should -Contain 'BqBackup.dll'
         $entries | Should -Contain 'BqBackup.dll-Help.xml'
         $entries | Should -Contain 'en-US/about_BqBackup.help.txt'
-        foreach ($rid in $Loader::PackagedRuntimes) { $entries | Should -Contain $Loader::RelativePath($rid) }
+        foreach ($rid in $PackageRuntimes) { $entries | Should -Contain $Loader::RelativePath($rid) }
     }
 
     It 'carries the manifest''s metadata in its nuspec' {
@@ -154,5 +170,37 @@ New-Item -ItemType Directory -Force '$work' | Out-Null
         # The only e_sqlite3 mapped into the process is the packaged one: no other copy was found first.
         $text | Should -Match "mapped=$([regex]::Escape($expected))(\n|$)"
         $text | Should -Match 'help=Takes a consistent snapshot'
+    }
+}
+
+Describe 'The packaged runtimes are named in one place, BqBackup.psd1''s PrivateData.PackageRuntimes' {
+    It 'names some, each <os>-<arch> of an OS the loader knows' {
+        $PackageRuntimes.Count | Should -BeGreaterThan 0
+        foreach ($rid in $PackageRuntimes) { $os, $arch = Split-Rid $rid; $OsOf.Keys | Should -Contain $os }
+    }
+
+    It 'is what the README''s Packaging layout shows, and no more' {
+        $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
+        $section = [regex]::Match($readme, '(?ms)^## Packaging\s*$(.*?)(?=^## )').Groups[1].Value
+        $shown = @([regex]::Matches($section, 'runtimes/([a-z0-9-]+)/native/(\S+)') | ForEach-Object { $_.Groups[1].Value })
+        ($shown | Sort-Object) -join ', ' | Should -Be (($PackageRuntimes | Sort-Object) -join ', ')
+        foreach ($rid in $PackageRuntimes) { $section | Should -Match ([regex]::Escape($Loader::RelativePath($rid))) }
+    }
+
+    It 'agrees with the gallery tags: each runtime''s OS is tagged' {
+        $tags = (Import-PowerShellDataFile (Join-Path $RepoRoot 'BqBackup.psd1')).PrivateData.PSData.Tags
+        $tagOf = @{ Linux = 'Linux'; Windows = 'Windows'; OSX = 'MacOS' }
+        foreach ($rid in $PackageRuntimes) { $os, $arch = Split-Rid $rid; $tags | Should -Contain $tagOf[$OsOf[$os]] }
+    }
+
+    It 'is not listed again in the build scripts, the loader or the help' {
+        $files = @(Get-Item (Join-Path $RepoRoot 'build.ps1')) +
+            @(Get-ChildItem (Join-Path $RepoRoot 'tests/tools'), (Join-Path $RepoRoot 'module') -Recurse -File) +
+            @(Get-ChildItem (Join-Path $RepoRoot 'src') -Recurse -File -Filter '*.cs' | Where-Object FullName -notmatch '[\\/](bin|obj)[\\/]')
+        $lists = @($files | Where-Object {
+            $text = Get-Content -Raw -LiteralPath $_.FullName
+            @($PackageRuntimes | Where-Object { $text -notmatch "(?<![a-z0-9-])$([regex]::Escape($_))(?![a-z0-9-])" }).Count -eq 0
+        } | ForEach-Object FullName)
+        $lists | Should -BeNullOrEmpty -Because 'a file that names every packaged runtime is a second list of them'
     }
 }

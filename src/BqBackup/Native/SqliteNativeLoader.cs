@@ -8,7 +8,8 @@ namespace BqBackup.Native
 {
     /// <summary>
     /// Makes the right native SQLite library load from a multi-platform module folder:
-    /// runtimes/&lt;rid&gt;/native/&lt;lib&gt; for linux-x64, linux-arm64, win-x64 and osx-arm64.
+    /// runtimes/&lt;rid&gt;/native/&lt;lib&gt;, the rid worked out from the process's OS and architecture
+    /// (the package's runtimes are listed once, in BqBackup.psd1's PrivateData.PackageRuntimes).
     ///
     /// Microsoft.Data.Sqlite reaches SQLite through SQLitePCLRaw's e_sqlite3 provider, whose
     /// [DllImport("e_sqlite3")] the runtime resolves by name: next to the provider's DLL, then on the
@@ -28,9 +29,6 @@ namespace BqBackup.Native
     /// </summary>
     public sealed class SqliteNativeLoader : IModuleAssemblyInitializer
     {
-        /// <summary>The runtime identifiers the package ships a native library for.</summary>
-        public static readonly string[] PackagedRuntimes = { "linux-x64", "linux-arm64", "win-x64", "osx-arm64" };
-
         private const string LibraryName = "e_sqlite3";
         private static readonly object Gate = new object();
         private static bool installed;

@@ -1,0 +1,90 @@
+# Helpers shared by build.ps1, Install-Prerequisites.ps1 and TestRunners.ps1. Dot-source it:
+#     . (Join-Path $PSScriptRoot 'tests/tools/Common.ps1')
+# It defines functions only; it changes no preference and reads no caller variable.
+
+function Write-Step([string] $Message) {
+    Write-Host "== $Message"
+}
+
+function Measure-Step([string] $Name, [scriptblock] $Body) {
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    Write-Step $Name
+    & $Body
+    Write-Step ('{0} done in {1:N1} s' -f $Name, $sw.Elapsed.TotalSeconds)
+}
+
+# Runs a native command with its output sent to the host (never into a function's return value)
+# and throws when it exits non-zero, unless -AllowFailure is given; returns nothing either way,
+# the exit code is left in $LASTEXITCODE.
+function Invoke-Native {
+    param(
+        [Parameter(Mandatory)] [string] $FilePath,
+        [string[]] $ArgumentList = @(),
+        [string] $WorkingDirectory,
+        [switch] $AllowFailure
+    )
+    if ($WorkingDirectory) { Push-Location -LiteralPath $WorkingDirectory }
+    try {
+        & $FilePath @ArgumentList | Out-Host
+        $code = $LASTEXITCODE
+    }
+    finally {
+        if ($WorkingDirectory) { Pop-Location }
+    }
+    if ($code -ne 0 -and -not $AllowFailure) {
+        throw "'$FilePath $($ArgumentList -join ' ')' exited with code $code."
+    }
+    $global:LASTEXITCODE = $code
+}
+
+function Test-OnWindows { [System.Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([System.Runtime.InteropServices.OSPlatform]::Windows) }
+function Test-OnMacOS   { [System.Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([System.Runtime.InteropServices.OSPlatform]::OSX) }
+
+# The command line that starts a child pwsh of the very version running this script: under
+# `dotnet pwsh` the process is the dotnet host, so the child is `dotnet <PSHOME>/pwsh.dll`.
+function Get-PwshCommand {
+    $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    $leaf = [System.IO.Path]::GetFileNameWithoutExtension($process)
+    if ($leaf -eq 'dotnet') {
+        $dll = Join-Path $PSHOME 'pwsh.dll'
+        if (-not (Test-Path -LiteralPath $dll)) { throw "pwsh.dll not found in $PSHOME." }
+        return , @($process, $dll)
+    }
+    if ($leaf -in 'pwsh', 'pwsh-preview') { return , @($process) }
+    $pwsh = Get-Command pwsh -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+    if ($pwsh) { return , @($pwsh.Source) }
+    throw 'No pwsh found for the child process: run this script with `dotnet pwsh` after `dotnet tool restore`.'
+}
+
+# Runs a script file with -File in a fresh child pwsh. Returns the child's exit code; its output
+# goes to the host.
+function Invoke-ChildPwshFile {
+    param(
+        [Parameter(Mandatory)] [string] $File,
+        [string[]] $ArgumentList = @()
+    )
+    $pwsh = Get-PwshCommand
+    $exe = $pwsh[0]
+    $args0 = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $File) + $ArgumentList
+    & $exe @args0 | Out-Host
+    return $LASTEXITCODE
+}
+
+# The module manifest, BqBackup.psd1 at the repository root: the one home of the version
+# (ModuleVersion; Directory.Build.props reads it for the assemblies) and of the runtimes the
+# package carries native SQLite for (PrivateData.PackageRuntimes).
+function Get-ModuleManifestData([Parameter(Mandatory)] [string] $Root) {
+    Import-PowerShellDataFile -LiteralPath (Join-Path $Root 'BqBackup.psd1')
+}
+
+# Pester's version has one home, tests/tools/tools.csproj (the PackageDownload that restores it);
+# returns where that restore puts Pester's manifest.
+function Get-PesterManifestPath([Parameter(Mandatory)] [string] $Root) {
+    $project = Join-Path $Root 'tests/tools/tools.csproj'
+    $download = ([xml] (Get-Content -LiteralPath $project -Raw)).Project.ItemGroup.PackageDownload |
+        Where-Object { $_ -and $_.Include -eq 'Pester' }
+    if (-not $download -or $download.Version -notmatch '^\[?([0-9][0-9.]*)\]?$') {
+        throw "$project has no <PackageDownload Include=""Pester"" Version=""[x.y.z]"" />."
+    }
+    Join-Path $Root ".tools/nuget/pester/$($Matches[1])/tools/Pester.psd1"
+}
