@@ -10,6 +10,7 @@ namespace BqBackup
         public const string NotASqliteDatabase = "NotASqliteDatabase";
         public const string NotABunqueueDatabase = "NotABunqueueDatabase";
         public const string SnapshotFailed = "SnapshotFailed";
+        public const string SourceEmpty = "SourceEmpty";
         public const string SourceIntegrityCheckFailed = "SourceIntegrityCheckFailed";
         public const string DestinationRequired = "DestinationRequired";
         public const string InvalidDestination = "InvalidDestination";
@@ -38,6 +39,7 @@ namespace BqBackup
         public const string InvalidCredentials = "InvalidCredentials";
         public const string BucketNotFound = "BucketNotFound";
         public const string EndpointUnreachable = "EndpointUnreachable";
+        public const string EndpointHasCredentials = "EndpointHasCredentials";
         public const string UnsafeKey = "UnsafeKey";
         public const string InvalidScheduleName = "InvalidScheduleName";
         public const string InvalidScheduleSetting = "InvalidScheduleSetting";

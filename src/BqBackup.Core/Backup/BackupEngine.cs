@@ -103,8 +103,9 @@ namespace BqBackup.Backup
                             $"The snapshot of '{databasePath}' fails integrity_check: {integrity}. Nothing was stored.", databasePath,
                             "The live database is damaged: keep the last good backups (do not expire them) and restore one with Restore-BqBackup.");
                     ctx.WriteVerbose($"integrity_check ok; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"}.");
+                    if (inspection.TableCount == 0) throw SqliteSnapshot.Empty(databasePath, "it holds no tables");
                     if (!inspection.IsBunqueue)
-                        ctx.WriteWarning($"'{databasePath}' does not look like a bunqueue database (missing tables: {string.Join(", ", inspection.MissingTables)}); backing it up anyway.");
+                        ctx.WriteWarning($"'{databasePath}' does not look like a bunqueue database ({inspection.Describe()}); backing it up anyway.");
 
                     var meta = new BackupMetadata
                     {

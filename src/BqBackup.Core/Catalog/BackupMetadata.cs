@@ -87,7 +87,8 @@ namespace BqBackup.Catalog
                     meta.Tool = TryString(root, "tool", out var tool) ? tool : null;
                     meta.Host = TryString(root, "host", out var host) ? host : null;
                     meta.SourcePath = TryString(root, "sourcePath", out var sp) ? sp : null;
-                    meta.SchemaVersion = TryLong(root, "schemaVersion", out var sv) ? (int?)sv : null;
+                    // A version beyond int32 is junk, not a version to truncate into another one: read as unknown.
+                    meta.SchemaVersion = TryLong(root, "schemaVersion", out var sv) && sv >= int.MinValue && sv <= int.MaxValue ? (int?)sv : null;
                     if (root.TryGetProperty("counts", out var counts) && counts.ValueKind == JsonValueKind.Object)
                     {
                         long Get(string name) => TryLong(counts, name, out var n) ? n : 0;

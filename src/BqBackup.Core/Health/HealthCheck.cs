@@ -12,11 +12,24 @@ namespace BqBackup.Health
         public static readonly TimeSpan DefaultInterval = TimeSpan.FromHours(6);
         public const double DefaultSizeAnomalyFactor = 2.0;
 
-        /// <summary>S3_BACKUP_INTERVAL (milliseconds, as bunqueue reads it), else 6 hours.</summary>
+        /// <summary>Ten years: beyond it "2x the interval" stops being a date a clock can hold.</summary>
+        public static readonly TimeSpan MaximumInterval = TimeSpan.FromDays(3650);
+
+        /// <summary>S3_BACKUP_INTERVAL (milliseconds, as bunqueue reads it), else 6 hours; saturates at MaximumInterval.</summary>
         public static TimeSpan IntervalFrom(IEnvironment env)
         {
             var text = env.First("S3_BACKUP_INTERVAL");
-            return long.TryParse(text, out var ms) && ms > 0 ? TimeSpan.FromMilliseconds(ms) : DefaultInterval;
+            if (!long.TryParse(text, out var ms) || ms <= 0) return DefaultInterval;
+            return ms >= MaximumInterval.TotalMilliseconds ? MaximumInterval : TimeSpan.FromMilliseconds(ms);
+        }
+
+        /// <summary>-Interval as given: positive and at most MaximumInterval, else InvalidInterval.</summary>
+        public static void CheckInterval(TimeSpan interval)
+        {
+            if (interval <= TimeSpan.Zero || interval > MaximumInterval)
+                throw new BqBackupException(ErrorIds.InvalidInterval, BqErrorCategory.InvalidArgument,
+                    $"-Interval must be positive and at most {MaximumInterval.TotalDays:F0} days; {interval} is not.", interval,
+                    "Give how often backups run, e.g. -Interval 06:00:00.");
         }
 
         public static BackupHealth Evaluate(string destination, IReadOnlyList<BackupInfo> newestFirst, StatusRecord record,
@@ -44,7 +57,7 @@ namespace BqBackup.Health
                 health.LastBackupTime = newest.Timestamp;
                 health.LastBackupAge = nowUtc - newest.Timestamp;
                 health.LastBackupSize = newest.Size;
-                if (health.LastBackupAge > TimeSpan.FromTicks(interval.Ticks * 2))
+                if (health.LastBackupAge > TimeSpan.FromTicks(Math.Min(interval.Ticks, MaximumInterval.Ticks) * 2))
                     critical.Add($"no backup within 2x the interval ({Hours(interval.TotalHours * 2)}): the newest is {Hours(health.LastBackupAge.Value.TotalHours)} old");
 
                 // Compare like with like: a size anomaly among backups of the same origin.

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Text;
 using System.Text.Json;
 using BqBackup.Storage;
 
@@ -25,8 +26,16 @@ namespace BqBackup.Health
         /// <summary>True when the newest attempt is a failure.</summary>
         public bool LastAttemptFailed => LastFailure.HasValue && (!LastSuccess.HasValue || LastFailure > LastSuccess);
 
-        public static StatusRecord Read(IBackupStore store, OperationContext ctx)
+        public static StatusRecord Read(IBackupStore store, OperationContext ctx) => Read(store, ctx, out _);
+
+        /// <summary>
+        /// The record, or null when there is none or it cannot be read. <paramref name="damage"/>
+        /// says why one that exists was unreadable (not JSON, not an object, binary junk), so the
+        /// next backup can replace it and say so; junk never becomes an exception.
+        /// </summary>
+        public static StatusRecord Read(IBackupStore store, OperationContext ctx, out string damage)
         {
+            damage = null;
             try
             {
                 if (store.Stat(Key, ctx.Cancellation) == null) return null;
@@ -34,6 +43,11 @@ namespace BqBackup.Health
                 using (var doc = JsonDocument.Parse(stream))
                 {
                     var root = doc.RootElement;
+                    if (root.ValueKind != JsonValueKind.Object)
+                    {
+                        damage = $"it holds a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object";
+                        return null;
+                    }
                     string S(string name) => root.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
                     DateTime? T(string name) => DateTime.TryParse(S(name), CultureInfo.InvariantCulture,
                         DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTime?)null;
@@ -45,7 +59,13 @@ namespace BqBackup.Health
                     };
                 }
             }
-            catch (Exception e) when (e is JsonException || e is BqBackupException || e is IOException)
+            catch (Exception e) when (e is JsonException || e is ArgumentException || e is InvalidOperationException || e is FormatException || e is DecoderFallbackException)
+            {
+                damage = "it is not readable JSON";
+                ctx.WriteVerbose($"The status record '{Key}' in '{store.Location}' is damaged: {damage}.");
+                return null;
+            }
+            catch (Exception e) when (e is BqBackupException || e is IOException)
             {
                 ctx.WriteVerbose($"No readable status record in the destination ({e.Message}).");
                 return null;
@@ -57,7 +77,9 @@ namespace BqBackup.Health
         {
             try
             {
-                var record = Read(store, ctx) ?? new StatusRecord();
+                var record = Read(store, ctx, out var damage) ?? new StatusRecord();
+                if (damage != null)
+                    ctx.WriteWarning($"The status record '{Key}' in '{store.Location}' was damaged ({damage}); it is replaced with a new one.");
                 update(record);
                 record.Host = Environment.MachineName;
                 store.Put(Key, record.ToJson(), "application/json", overwrite: true, ctx.Cancellation);

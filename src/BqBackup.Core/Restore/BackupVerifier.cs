@@ -122,7 +122,7 @@ namespace BqBackup.Restore
                 result.SchemaVersion = inspection.SchemaVersion;
                 result.Counts = inspection.Counts;
                 if (!inspection.IsBunqueue)
-                    result.Reasons.Add($"not a bunqueue database: missing tables {string.Join(", ", inspection.MissingTables)}");
+                    result.Reasons.Add($"not a bunqueue database: {inspection.Describe()}");
                 else if (inspection.SchemaVersion == null)
                     result.Reasons.Add("the migrations table is empty: bunqueue could not tell the schema version");
                 if (backup.SchemaVersion.HasValue && inspection.SchemaVersion != backup.SchemaVersion)

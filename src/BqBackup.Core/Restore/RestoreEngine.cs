@@ -81,9 +81,9 @@ namespace BqBackup.Restore
                 {
                     if (!options.Force)
                         throw new BqBackupException(ErrorIds.NotABunqueueDatabase, BqErrorCategory.InvalidData,
-                            $"The backup '{backup.Name}' is not a bunqueue database (missing tables: {string.Join(", ", inspection.MissingTables)}); bunqueue would start on it empty. The database was not changed.",
+                            $"The backup '{backup.Name}' is not a bunqueue database ({inspection.Describe()}); bunqueue would start on it empty or fail. The database was not changed.",
                             backup.Name, "Pick a backup of bunqueue's database, or add -Force if this file is really what you want there.");
-                    ctx.WriteWarning($"The backup '{backup.Name}' is not a bunqueue database (missing tables: {string.Join(", ", inspection.MissingTables)}); restoring it because of -Force.");
+                    ctx.WriteWarning($"The backup '{backup.Name}' is not a bunqueue database ({inspection.Describe()}); restoring it because of -Force.");
                 }
 
                 FailPoints.Hit("restore-verified");

@@ -23,6 +23,10 @@ namespace BqBackup.Snapshot
                     "Check -Path: it names bunqueue's SQLite file (bunqueue's --data-path, or BUNQUEUE_DATA_PATH).");
             if (!SqliteFiles.LooksLikeSqlite(sourcePath))
                 throw NotSqlite(sourcePath, null);
+            // SQLite opens a zero-byte file as a new, empty database: stored, it would be a
+            // "successful" backup of nothing that pushes good backups out of count-based retention.
+            if (new FileInfo(sourcePath).Length == 0)
+                throw Empty(sourcePath, "it is 0 bytes long");
 
             // Created empty and private first: SQLite then fills the file we made, with our mode.
             NativeFile.CreatePrivate(targetPath).Dispose();
@@ -106,6 +110,12 @@ namespace BqBackup.Snapshot
             }
         }
 
+
+        /// <summary>A source with nothing in it: an error, so nothing is stored as a backup.</summary>
+        internal static BqBackupException Empty(string sourcePath, string why) =>
+            new BqBackupException(ErrorIds.SourceEmpty, BqErrorCategory.InvalidData,
+                $"The database '{sourcePath}' is empty ({why}): there is nothing to back up. Nothing was stored.", sourcePath,
+                "Check -Path: it names bunqueue's SQLite file (bunqueue's --data-path, or BUNQUEUE_DATA_PATH), not a file bunqueue has not written yet.");
         private static BqBackupException NotSqlite(string path, Exception inner) =>
             new BqBackupException(ErrorIds.NotASqliteDatabase, BqErrorCategory.InvalidData,
                 $"'{path}' is not a SQLite database.", path,

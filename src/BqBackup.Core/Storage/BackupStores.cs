@@ -35,11 +35,20 @@ namespace BqBackup.Storage
         public static IBackupStore Open(string destination, S3Options s3, IEnvironment env, bool createFolder)
         {
             if (IsS3(destination)) return OpenS3(destination, s3 ?? new S3Options(), env);
-            if (destination.IndexOf("://", StringComparison.Ordinal) >= 0)
-                throw new BqBackupException(ErrorIds.InvalidDestination, BqErrorCategory.InvalidArgument,
-                    $"The destination '{destination}' is neither a folder nor an s3:// URL.", destination,
-                    "Use a folder path or s3://bucket/prefix.");
+            RefuseOtherSchemes(destination);
             return new FolderStore(destination, createFolder);
+        }
+
+        /// <summary>
+        /// A destination that is a URL of another kind (http://, ftp://) is neither a folder nor a
+        /// bucket: refused before it is used or printed, with any credentials in it redacted.
+        /// </summary>
+        public static void RefuseOtherSchemes(string destination)
+        {
+            if (!IsS3(destination) && destination.IndexOf("://", StringComparison.Ordinal) >= 0)
+                throw new BqBackupException(ErrorIds.InvalidDestination, BqErrorCategory.InvalidArgument,
+                    $"The destination '{UrlRedaction.Redact(destination)}' is neither a folder nor an s3:// URL.", UrlRedaction.Redact(destination),
+                    "Use a folder path or s3://bucket/prefix.");
         }
 
         private static IBackupStore OpenS3(string destination, S3Options s3, IEnvironment env) =>

@@ -102,7 +102,8 @@ namespace BqBackup.Commands
         {
             var resolved = BackupStores.ResolveDestination(destination, Environment);
             if (BackupStores.IsS3(resolved)) return Storage.S3.S3Destination.Parse(resolved).ToString();
-            return resolved.Contains("://") ? resolved : ResolvePath(resolved);
+            BackupStores.RefuseOtherSchemes(resolved);
+            return ResolvePath(resolved);
         }
 
         /// <summary>Runs engine work, turning Ctrl-C into the pipeline stopping as PowerShell expects.</summary>

@@ -34,9 +34,8 @@ namespace BqBackup.Commands
         protected override void ProcessRecord()
         {
             var interval = MyInvocation.BoundParameters.ContainsKey(nameof(Interval)) ? Interval : HealthCheck.IntervalFrom(Environment);
-            if (interval <= TimeSpan.Zero)
-                Fail(new BqBackupException(ErrorIds.InvalidInterval, BqErrorCategory.InvalidArgument,
-                    $"-Interval must be positive; {interval} is not.", interval, "Give how often backups run, e.g. -Interval 06:00:00."));
+            try { HealthCheck.CheckInterval(interval); }
+            catch (BqBackupException e) { Fail(e); }
             try
             {
                 var destination = ResolveDestination(Destination);

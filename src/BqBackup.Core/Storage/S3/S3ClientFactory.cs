@@ -15,14 +15,30 @@ namespace BqBackup.Storage.S3
     {
         public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
+        /// <summary>
+        /// The endpoint as a URL, or null when none is given. Credentials in it (http://KEY:SECRET@host)
+        /// are refused, never used or echoed; a query string (a pre-signed URL) is no endpoint either.
+        /// </summary>
+        public static Uri CheckEndpoint(string endpoint)
+        {
+            if (endpoint == null) return null;
+            var shown = UrlRedaction.Redact(endpoint);
+            if (UrlRedaction.HasUserInfo(endpoint))
+                throw new BqBackupException(ErrorIds.EndpointHasCredentials, BqErrorCategory.InvalidArgument,
+                    $"The S3 endpoint '{shown}' carries credentials in the URL; they were not used.", shown,
+                    "Give the endpoint without user info (e.g. https://s3.example.com) and the keys with -AccessKey/-SecretKey, -Credential, a profile or S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY.");
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https") || string.IsNullOrEmpty(uri.Host)
+                || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+                throw new BqBackupException(ErrorIds.InvalidDestination, BqErrorCategory.InvalidArgument,
+                    $"The S3 endpoint '{shown}' is not an http:// or https:// URL without a query string.", shown,
+                    "Give the provider's endpoint URL, e.g. https://<account>.r2.cloudflarestorage.com or http://127.0.0.1:9000.");
+            return uri;
+        }
+
         public static ResolvedS3Settings Resolve(S3Options options, IEnvironment env)
         {
             var endpoint = options.EndpointUrl ?? env.First("S3_ENDPOINT", "AWS_ENDPOINT");
-            Uri endpointUri = null;
-            if (endpoint != null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out endpointUri) || (endpointUri.Scheme != "http" && endpointUri.Scheme != "https") || string.IsNullOrEmpty(endpointUri.Host)))
-                throw new BqBackupException(ErrorIds.InvalidDestination, BqErrorCategory.InvalidArgument,
-                    $"The S3 endpoint '{endpoint}' is not an http:// or https:// URL.", endpoint,
-                    "Give the provider's endpoint URL, e.g. https://<account>.r2.cloudflarestorage.com or http://127.0.0.1:9000.");
+            var endpointUri = CheckEndpoint(endpoint);
             var isAws = endpointUri == null || endpointUri.Host.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase);
             var isR2 = endpointUri != null && endpointUri.Host.EndsWith(".r2.cloudflarestorage.com", StringComparison.OrdinalIgnoreCase);
 

@@ -23,6 +23,10 @@ namespace BqBackup.Storage.S3
         {
             if (destination == null || !destination.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
                 throw Invalid(destination, "it does not start with s3://");
+            if (UrlRedaction.HasUserInfo(destination))
+                throw new BqBackupException(ErrorIds.EndpointHasCredentials, BqErrorCategory.InvalidArgument,
+                    $"The destination '{UrlRedaction.Redact(destination)}' carries credentials before the bucket name; they were not used.", UrlRedaction.Redact(destination),
+                    "Write the destination as s3://bucket/prefix/ and give the keys with -AccessKey/-SecretKey, -Credential, a profile or S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY.");
             var rest = destination.Substring(5);
             var slash = rest.IndexOf('/');
             var bucket = slash < 0 ? rest : rest.Substring(0, slash);
@@ -38,7 +42,7 @@ namespace BqBackup.Storage.S3
 
         private static BqBackupException Invalid(string destination, string why) =>
             new BqBackupException(ErrorIds.InvalidDestination, BqErrorCategory.InvalidArgument,
-                $"The destination '{destination}' is not a valid S3 URL: {why}.", destination,
+                $"The destination '{UrlRedaction.Redact(destination)}' is not a valid S3 URL: {why}.", UrlRedaction.Redact(destination),
                 "Write it as s3://bucket or s3://bucket/prefix/, e.g. s3://my-bunqueue-backups/backups/.");
     }
 }
