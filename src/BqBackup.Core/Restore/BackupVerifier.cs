@@ -89,6 +89,7 @@ namespace BqBackup.Restore
             }
 
             var root = tempRoot ?? System.IO.Path.GetTempPath();
+            if (root.Length > 1) root = root.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar);
             BackupFetch.CheckSpace(backup, root, string.Empty, ctx);
             PrivateTempDirectory temp;
             try { temp = new PrivateTempDirectory("test", root); }
