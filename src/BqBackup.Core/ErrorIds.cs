@@ -31,6 +31,12 @@ namespace BqBackup
         public const string RestoreFailed = "RestoreFailed";
         public const string RestoreInProgress = "RestoreInProgress";
         public const string MultipleBackupsForOneTarget = "MultipleBackupsForOneTarget";
+        public const string RestoreTargetUnsafe = "RestoreTargetUnsafe";
+        public const string RestoreTargetInBackupFolder = "RestoreTargetInBackupFolder";
+        public const string LinkRefused = "LinkRefused";
+        public const string InsufficientSpace = "InsufficientSpace";
+        public const string MaxSizeExceeded = "MaxSizeExceeded";
+        public const string TempFolderNotWritable = "TempFolderNotWritable";
         public const string InvalidRetention = "InvalidRetention";
         public const string RetentionWouldRemoveAll = "RetentionWouldRemoveAll";
         public const string InvalidInterval = "InvalidInterval";

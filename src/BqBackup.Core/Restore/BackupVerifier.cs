@@ -16,21 +16,6 @@ namespace BqBackup.Restore
     /// </summary>
     public static class BackupVerifier
     {
-        /// <summary>Streams the body into <paramref name="path"/> (created private), gunzipping and hashing as it goes.</summary>
-        internal static CodecResult Fetch(BackupInfo backup, IBackupStore store, string path, OperationContext ctx, string activity)
-        {
-            using (var output = NativeFile.CreatePrivate(path, 1 << 20))
-            {
-                CodecResult decoded;
-                using (var body = store.OpenRead(backup.Name, ctx.Cancellation))
-                    decoded = GzipCodec.Decompress(body, backup.Size, output, ctx, activity, backup.Name);
-                output.Flush(true);
-                ctx.CompleteProgress(activity);
-                ctx.WriteVerbose($"Fetched '{backup.Name}': {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}.");
-                return decoded;
-            }
-        }
-
         /// <summary>True when the sidecar's sizes and checksum match; throws on a mismatch; false when there is no metadata to check against.</summary>
         internal static bool VerifyChecksum(BackupInfo backup, CodecResult decoded)
         {
@@ -79,9 +64,11 @@ namespace BqBackup.Restore
 
         /// <summary>
         /// Every check a restore makes, and more, in a private temp folder: nothing live is touched.
-        /// Data problems become reasons on the result; only cancellation and an unreachable store throw.
+        /// Data problems become reasons on the result (a body larger than its sidecar says or than
+        /// <paramref name="maxSize"/> included); cancellation, an unreachable store, a temp folder
+        /// without room (InsufficientSpace) or that cannot be written (TempFolderNotWritable) throw.
         /// </summary>
-        public static BackupTestResult Test(BackupInfo backup, IBackupStore store, OperationContext ctx, string tempRoot = null)
+        public static BackupTestResult Test(BackupInfo backup, IBackupStore store, OperationContext ctx, string tempRoot = null, long maxSize = BackupFetch.DefaultMaxSize)
         {
             var clock = Stopwatch.StartNew();
             var result = new BackupTestResult
@@ -90,20 +77,50 @@ namespace BqBackup.Restore
             };
             if (backup.Status == BackupStatus.MissingMetadata) result.Reasons.Add($"no sidecar '{BackupNaming.MetadataNameFor(backup.Name)}': the checksum cannot be verified");
             if (backup.Status == BackupStatus.InvalidMetadata) result.Reasons.Add($"the sidecar '{BackupNaming.MetadataNameFor(backup.Name)}' is unreadable: the checksum cannot be verified");
+            try
+            {
+                BackupFetch.CheckDeclaredSize(backup, maxSize, string.Empty);
+            }
+            catch (BqBackupException e)
+            {
+                result.Reasons.Add(e.Message);
+                result.Duration = clock.Elapsed;
+                return result;
+            }
 
-            using (var temp = new PrivateTempDirectory("test", tempRoot))
+            var root = tempRoot ?? System.IO.Path.GetTempPath();
+            if (root.Length > 1) root = root.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar);
+            BackupFetch.CheckSpace(backup, root, string.Empty, ctx);
+            PrivateTempDirectory temp;
+            try { temp = new PrivateTempDirectory("test", root); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw TempNotWritable(root, e);
+            }
+            using (temp)
             {
                 var path = temp.File("candidate.db");
                 CodecResult decoded;
+                FileStream output = null;
                 try
                 {
-                    decoded = Fetch(backup, store, path, ctx, "Test");
+                    output = NativeFile.CreatePrivate(path, 1 << 20);
+                    decoded = BackupFetch.Fetch(backup, store, output, path, maxSize, string.Empty, ctx, "Test");
                 }
-                catch (BqBackupException e) when (e.ErrorId == ErrorIds.BackupCorrupt || e.ErrorId == ErrorIds.BackupNotFound)
+                catch (BqBackupException e) when (e.ErrorId == ErrorIds.BackupCorrupt || e.ErrorId == ErrorIds.BackupNotFound
+                    || e.ErrorId == ErrorIds.SizeMismatch || e.ErrorId == ErrorIds.MaxSizeExceeded)
                 {
                     result.Reasons.Add(e.Message);
                     result.Duration = clock.Elapsed;
                     return result;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw TempNotWritable(root, e);
+                }
+                finally
+                {
+                    BackupFetch.DisposeQuietly(output);
                 }
                 result.DatabaseSize = decoded.RawBytes;
                 try { result.ChecksumVerified = VerifyChecksum(backup, decoded); }
@@ -134,5 +151,10 @@ namespace BqBackup.Restore
                 return result;
             }
         }
+
+        private static BqBackupException TempNotWritable(string root, Exception e) =>
+            new BqBackupException(ErrorIds.TempFolderNotWritable, BqErrorCategory.WriteError,
+                $"Cannot write the scratch copy under '{root}': {e.Message.TrimEnd('.')}.", root,
+                "Point TMPDIR at a folder this user may write to, with room for the database.", e);
     }
 }

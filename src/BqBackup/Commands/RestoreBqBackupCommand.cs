@@ -51,6 +51,11 @@ namespace BqBackup.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>The most the backup may decompress to (default 64 GiB); its sidecar's size bounds it as well.</summary>
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
+
         private readonly List<BackupInfo> piped = new List<BackupInfo>();
 
         protected override void ProcessRecord()
@@ -87,9 +92,10 @@ namespace BqBackup.Commands
                 {
                     var ctx = Context();
                     var backup = ParameterSetName == InputSet ? piped[0] : Pick(store, destination, ctx);
+                    RestoreEngine.CheckOutsideStore(target, store);
                     var description = RestoreEngine.Describe(backup, target, DateTime.UtcNow);
                     if (!ShouldProcess(description, description + " Continue?", "Restore-BqBackup")) return;
-                    var result = Guard(() => RestoreEngine.Run(backup, store, target, new RestoreOptions { Force = Force }, ctx));
+                    var result = Guard(() => RestoreEngine.Run(backup, store, target, new RestoreOptions { Force = Force, MaxSize = MaxSize }, ctx));
                     WriteObject(result);
                 }
             }

@@ -47,6 +47,11 @@ namespace BqBackup.Commands
         [Parameter(Mandatory = true, ParameterSetName = AllSet)]
         public SwitchParameter All { get; set; }
 
+        /// <summary>The most a backup may decompress to (default 64 GiB); its sidecar's size bounds it as well.</summary>
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
+
         protected override void ProcessRecord()
         {
             try
@@ -55,7 +60,7 @@ namespace BqBackup.Commands
                 {
                     if (InputObject == null) return;
                     using (var store = OpenStore(InputObject.Destination, createFolder: false))
-                        WriteObject(Guard(() => BackupVerifier.Test(InputObject, store, Context())));
+                        WriteObject(Guard(() => BackupVerifier.Test(InputObject, store, Context(), maxSize: MaxSize)));
                     return;
                 }
 
@@ -65,7 +70,7 @@ namespace BqBackup.Commands
                     var ctx = Context();
                     var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     foreach (var backup in Select(backups, destination))
-                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx)));
+                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx, maxSize: MaxSize)));
                 }
             }
             catch (BqBackupException e)
