@@ -19,6 +19,8 @@ BeforeAll {
 
     # A command's output, its non-terminating errors and its terminating error, apart.
     function Invoke-Lookup([scriptblock] $Command) {
+        # Non-terminating errors stay non-terminating whatever the runner's preference.
+        $ErrorActionPreference = 'Continue'
         $result = [pscustomobject]@{ Output = @(); Errors = @(); Terminating = $null }
         try {
             $all = @(& $Command 2>&1)
