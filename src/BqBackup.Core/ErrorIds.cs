@@ -19,6 +19,8 @@ namespace BqBackup
         public const string BackupNameConflict = "BackupNameConflict";
         public const string BackupNotFound = "BackupNotFound";
         public const string NoBackupFound = "NoBackupFound";
+        public const string InvalidNamePattern = "InvalidNamePattern";
+        public const string AmbiguousBackupName = "AmbiguousBackupName";
         public const string BackupMetadataMissing = "BackupMetadataMissing";
         public const string BackupMetadataInvalid = "BackupMetadataInvalid";
         public const string BackupCorrupt = "BackupCorrupt";

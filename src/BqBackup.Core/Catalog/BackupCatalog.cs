@@ -54,16 +54,55 @@ namespace BqBackup.Catalog
             return backups.OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
         }
 
-        /// <summary>The backup of that exact name; BackupNotFound when there is none.</summary>
-        public BackupInfo Get(string name, OperationContext ctx)
+        /// <summary>The one backup <paramref name="name"/> names (see <see cref="FindOne"/>).</summary>
+        public BackupInfo Get(string name, OperationContext ctx) => FindOne(List(ctx), name, destination);
+
+        /// <summary>
+        /// The backups whose names match any of <paramref name="namePatterns"/> (the rules of
+        /// <see cref="BackupNamePattern"/>), each once, in the order given (newest first for a
+        /// listing). Every pattern is read before anything is matched, so a malformed one is
+        /// InvalidNamePattern before any other finding; then each literal name (no wildcards) that
+        /// matches nothing is handed to <paramref name="notFound"/> as BackupNotFound, as
+        /// PowerShell reports a missing literal path and stays silent for a wildcard that matches
+        /// nothing.
+        /// </summary>
+        public static IReadOnlyList<BackupInfo> Find(IEnumerable<BackupInfo> backups, IEnumerable<string> namePatterns, string destination,
+            Action<BqBackupException> notFound)
         {
-            var match = List(ctx).FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.Ordinal));
-            if (match == null)
-                throw new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
-                    $"There is no backup named '{name}' in '{destination}'.", name,
-                    "List the backups with Get-BqBackup -Destination and use one of their names.");
-            return match;
+            var patterns = namePatterns.Select(BackupNamePattern.Parse).ToList();
+            var all = backups.ToList();
+            foreach (var literal in patterns.Where(p => !p.HasWildcards))
+                if (!all.Any(b => literal.IsMatch(b.Name))) notFound?.Invoke(NotFound(literal, destination));
+            return all.Where(b => patterns.Any(p => p.IsMatch(b.Name))).ToList();
         }
+
+        /// <summary>
+        /// The one backup a -Name picks, for a command that acts on exactly one (a restore):
+        /// BackupNotFound when nothing matches, AmbiguousBackupName when several do; of names that
+        /// differ only in case, a literal name picks the one spelled exactly as given.
+        /// </summary>
+        public static BackupInfo FindOne(IEnumerable<BackupInfo> backups, string namePattern, string destination)
+        {
+            var pattern = BackupNamePattern.Parse(namePattern);
+            var matches = backups.Where(b => pattern.IsMatch(b.Name)).ToList();
+            if (matches.Count == 0) throw NotFound(pattern, destination);
+            if (matches.Count == 1) return matches[0];
+            var exact = pattern.HasWildcards ? null : matches.FirstOrDefault(b => string.Equals(b.Name, namePattern, StringComparison.Ordinal));
+            if (exact != null) return exact;
+            var shown = string.Join(", ", matches.Take(3).Select(b => $"'{b.Name}'")) + (matches.Count > 3 ? $" and {matches.Count - 3} more" : "");
+            throw new BqBackupException(ErrorIds.AmbiguousBackupName, BqErrorCategory.InvalidArgument,
+                $"'{namePattern}' matches {matches.Count} backups in '{destination}' ({shown}); a restore takes exactly one, so nothing was restored.",
+                namePattern,
+                $"Give one backup's full name (Get-BqBackup -Destination <destination> -Name '{namePattern}' lists the {matches.Count}), or use -Latest or -At.");
+        }
+
+        private static BqBackupException NotFound(BackupNamePattern pattern, string destination) =>
+            new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
+                pattern.HasWildcards
+                    ? $"No backup in '{destination}' matches '{pattern.Text}'."
+                    : $"There is no backup named '{pattern.Text}' in '{destination}'.",
+                pattern.Text,
+                "Run Get-BqBackup -Destination without -Name to see the names.");
 
         /// <summary>The newest backup taken at or before <paramref name="atUtc"/>, or null.</summary>
         public static BackupInfo PickAt(IEnumerable<BackupInfo> newestFirst, DateTime atUtc) =>

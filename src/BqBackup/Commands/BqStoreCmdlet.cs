@@ -60,31 +60,7 @@ namespace BqBackup.Commands
             return store;
         }
 
-        protected S3Options S3Options()
-        {
-            var options = new S3Options
-            {
-                EndpointUrl = EndpointUrl,
-                Region = Region,
-                AccessKey = AccessKey ?? Credential?.UserName,
-                SecretKey = SecretText(SecretKey) ?? Credential?.GetNetworkCredential().Password,
-                SessionToken = SessionToken,
-                ProfileName = ProfileName,
-            };
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(ForcePathStyle))) options.ForcePathStyle = ForcePathStyle.IsPresent;
-            return options;
-        }
-
-        private static string SecretText(object secret)
-        {
-            switch (secret is PSObject pso ? pso.BaseObject : secret)
-            {
-                case null: return null;
-                case string s: return s;
-                case System.Security.SecureString secure: return new System.Net.NetworkCredential(string.Empty, secure).Password;
-                default:
-                    throw new PSArgumentException("-SecretKey takes a string or a SecureString.", nameof(SecretKey));
-            }
-        }
+        /// <summary>The S3 settings given on the command line.</summary>
+        protected S3Options S3Options() => Binding.S3OptionsBuilder.From(MyInvocation.BoundParameters);
     }
 }

@@ -58,13 +58,8 @@ namespace BqBackup.Commands
             IEnumerable<BackupInfo> selected = backups;
             if (Name != null)
             {
-                var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-                selected = selected.Where(b => patterns.Any(p => p.IsMatch(b.Name)));
-                foreach (var literal in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
-                    if (!backups.Any(b => string.Equals(b.Name, literal, StringComparison.OrdinalIgnoreCase)))
-                        Report(new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
-                            $"There is no backup named '{literal}' in '{destination}'.", literal,
-                            "Run Get-BqBackup -Destination without -Name to see the names."));
+                try { selected = BackupCatalog.Find(backups, Name, destination, Report); }
+                catch (BqBackupException e) { Fail(e); return; }
             }
 
             if (ParameterSetName == "At")

@@ -35,8 +35,10 @@ namespace BqBackup.Commands
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
+        /// <summary>The backup's name; a wildcard must match exactly one backup.</summary>
         [Parameter(Mandatory = true, ParameterSetName = NameSet)]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(Completion.BackupNameCompleter))]
         public string Name { get; set; }
 
@@ -107,9 +109,9 @@ namespace BqBackup.Commands
 
         private BackupInfo Pick(Storage.IBackupStore store, string destination, OperationContext ctx)
         {
-            var catalog = new BackupCatalog(store, destination);
-            if (ParameterSetName == NameSet) return catalog.Get(Name, ctx);
-            return PickBackup(Guard(() => catalog.List(ctx)), ParameterSetName == AtSet ? At : (DateTime?)null, destination);
+            var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
+            if (ParameterSetName == NameSet) return BackupCatalog.FindOne(backups, Name, destination);
+            return PickBackup(backups, ParameterSetName == AtSet ? At : (DateTime?)null, destination);
         }
     }
 }

@@ -32,8 +32,10 @@ namespace BqBackup.Commands
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
+        /// <summary>Backup names; wildcards allowed.</summary>
         [Parameter(Mandatory = true, ParameterSetName = NameSet)]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(Completion.BackupNameCompleter))]
         public string[] Name { get; set; }
 
@@ -86,15 +88,7 @@ namespace BqBackup.Commands
                 case AllSet:
                     return backups;
                 case NameSet:
-                    var found = new List<BackupInfo>();
-                    foreach (var name in Name)
-                    {
-                        var match = backups.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.Ordinal));
-                        if (match != null) found.Add(match);
-                        else Report(new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
-                            $"There is no backup named '{name}' in '{destination}'.", name, "Run Get-BqBackup -Destination to see the names."));
-                    }
-                    return found;
+                    return BackupCatalog.Find(backups, Name, destination, Report);
                 default:
                     return new[] { PickBackup(backups, ParameterSetName == AtSet ? At : (DateTime?)null, destination) };
             }
