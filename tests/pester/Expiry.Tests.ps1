@@ -69,3 +69,20 @@ Describe 'Remove-BqBackupExpired and -WhatIf' {
         Test-Path $orphan | Should -BeTrue
     }
 }
+
+Describe 'Hostile ground: orphaned sidecars of bunqueue''s own backups' {
+    It 'are bunqueue''s business: kept without -IncludeBunqueueBackups, removed with it' {
+        $dest = Join-Path $TestDrive ("bq-orphan-" + [guid]::NewGuid().ToString('N'))
+        $seed = New-BqBackup -Path $db -Destination $dest
+        $orphan = Join-Path $dest 'bunqueue-2026-01-01T00-00-00-000Z-4ef59650-3968-4995-9eca-fa2e9ea3c144.db.meta.json'
+        Copy-Item (Join-Path $dest "$($seed.Name).meta.json") $orphan
+        (Get-Item $orphan).LastWriteTimeUtc = [datetime]::UtcNow - [BqBackup.Retention.ExpiryEngine]::OrphanAge - [timespan]::FromMinutes(1)
+
+        Remove-BqBackupExpired -Destination $dest -KeepLast 1 -Confirm:$false | Out-Null
+        Test-Path $orphan | Should -BeTrue
+
+        Remove-BqBackupExpired -Destination $dest -KeepLast 1 -IncludeBunqueueBackups -Confirm:$false | Out-Null
+        Test-Path $orphan | Should -BeFalse
+        (Get-BqBackup -Destination $dest).Name | Should -Be $seed.Name
+    }
+}

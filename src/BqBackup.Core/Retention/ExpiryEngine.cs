@@ -28,9 +28,10 @@ namespace BqBackup.Retention
         /// removal is an outcome with its Error, never thrown: the next backup is still tried.
         /// </summary>
         public static IReadOnlyList<ExpiryOutcome> Apply(IBackupStore store, IEnumerable<RetentionDecision> decisions,
-            Func<string, string, bool> confirm, OperationContext ctx, ISet<string> onlyThese = null, Action<ExpiryOutcome> outcome = null)
+            Func<string, string, bool> confirm, OperationContext ctx, ISet<string> onlyThese = null, Action<ExpiryOutcome> outcome = null,
+            bool includeBunqueueBackups = false)
         {
-            if (onlyThese == null) RemoveOrphanedSidecars(store, DateTime.UtcNow, confirm, ctx);
+            if (onlyThese == null) RemoveOrphanedSidecars(store, DateTime.UtcNow, confirm, ctx, includeBunqueueBackups);
             var outcomes = new List<ExpiryOutcome>();
             foreach (var decision in decisions)
             {
@@ -59,8 +60,11 @@ namespace BqBackup.Retention
         /// <summary>
         /// Deletes the sidecars whose backup body is gone (never listed as backups) and that are
         /// older than <see cref="OrphanAge"/>, each once <paramref name="confirm"/> agrees; returns their names.
+        /// bunqueue's own sidecars are bunqueue's business unless <paramref name="includeBunqueueBackups"/>,
+        /// as its backups are.
         /// </summary>
-        public static IReadOnlyList<string> RemoveOrphanedSidecars(IBackupStore store, DateTime nowUtc, Func<string, string, bool> confirm, OperationContext ctx)
+        public static IReadOnlyList<string> RemoveOrphanedSidecars(IBackupStore store, DateTime nowUtc, Func<string, string, bool> confirm, OperationContext ctx,
+            bool includeBunqueueBackups = false)
         {
             var objects = store.List(ctx.Cancellation);
             var keys = new HashSet<string>(objects.Select(o => o.Key), StringComparer.Ordinal);
@@ -69,7 +73,8 @@ namespace BqBackup.Retention
             {
                 if (!BackupNaming.IsMetadataName(o.Key)) continue;
                 var body = o.Key.Substring(0, o.Key.Length - BackupNaming.MetadataSuffix.Length);
-                if (keys.Contains(body) || !BackupNaming.TryParse(body, out _, out _)) continue;
+                if (keys.Contains(body) || !BackupNaming.TryParse(body, out var origin, out _)) continue;
+                if (origin == BackupOrigin.Bunqueue && !includeBunqueueBackups) continue;
                 if (nowUtc - o.LastModified.UtcDateTime < OrphanAge) continue;
                 if (!confirm($"{o.Key} in {store.Location}", $"Remove orphaned sidecar (its backup '{body}' is gone)")) continue;
                 store.Delete(o.Key, ctx.Cancellation);

@@ -100,7 +100,7 @@ namespace BqBackup.Commands
                         if (whatIf) WriteObject(outcome.Decision);
                         if (outcome.Removed) WriteObject(outcome.Decision.Backup);
                         if (outcome.Error != null) Report(outcome.Error);
-                    }));
+                    }, policy.IncludeBunqueueBackups));
                 }
             }
             catch (BqBackupException e)
