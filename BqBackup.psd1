@@ -20,9 +20,11 @@
     DotNetFrameworkVersion = '4.7.2'
 
     FormatsToProcess     = @('BqBackup.Format.ps1xml')
+    # Durations as TimeSpans for scripts, beside the seconds the exports carry.
+    TypesToProcess       = @('BqBackup.Types.ps1xml')
 
-    CmdletsToExport      = @('New-BqBackup', 'Get-BqBackup', 'Restore-BqBackup', 'Test-BqBackup', 'Remove-BqBackupExpired',
-                             'Get-BqBackupStatus', 'Register-BqBackupSchedule', 'Unregister-BqBackupSchedule')
+    CmdletsToExport      = @('New-BqBackup', 'Get-BqBackup', 'Restore-BqBackup', 'Test-BqBackup', 'Remove-BqBackup', 'Remove-BqBackupExpired',
+                             'Get-BqBackupRetention', 'Get-BqBackupStatus', 'Register-BqBackupSchedule', 'Unregister-BqBackupSchedule')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -382,6 +382,13 @@ function Write-CommandHelp($Writer, $Command, $Help, $Common) {
     $Writer.WriteEndElement()
 
     $Writer.WriteStartElement('command', 'relatedLinks', $ns.command)
+    # The cmdlet's HelpUri first, as PlatyPS writes it: Get-Help -Online opens the first link's URI.
+    if ($Command.HelpUri) {
+        $Writer.WriteStartElement('maml', 'navigationLink', $ns.maml)
+        Write-Element $Writer 'maml' 'linkText' 'Online Version:'
+        Write-Element $Writer 'maml' 'uri' $Command.HelpUri
+        $Writer.WriteEndElement()
+    }
     foreach ($link in $Help.Links) {
         $Writer.WriteStartElement('maml', 'navigationLink', $ns.maml)
         Write-Element $Writer 'maml' 'linkText' $link.Text

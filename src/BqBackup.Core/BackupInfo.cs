@@ -31,7 +31,13 @@ namespace BqBackup
         /// <summary>Object time reported by the store.</summary>
         public DateTimeOffset LastModified { get; set; }
 
-        public TimeSpan Age => DateTime.UtcNow - Timestamp;
+        /// <summary>
+        /// How long ago it was taken. Scripts read it as a TimeSpan through the module's hidden
+        /// <c>Age</c> property (BqBackup.Types.ps1xml); this is the form exports carry.
+        /// </summary>
+        public double AgeSeconds => Durations.Seconds(Age);
+
+        internal TimeSpan Age => DateTime.UtcNow - Timestamp;
 
         public override string ToString() => Name;
     }

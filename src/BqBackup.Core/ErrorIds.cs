@@ -43,6 +43,7 @@ namespace BqBackup
         public const string RetentionWouldRemoveAll = "RetentionWouldRemoveAll";
         public const string InvalidInterval = "InvalidInterval";
         public const string RemoveFailed = "RemoveFailed";
+        public const string BunqueueBackupProtected = "BunqueueBackupProtected";
         public const string StoreError = "StoreError";
         public const string InvalidCredentials = "InvalidCredentials";
         public const string BucketNotFound = "BucketNotFound";

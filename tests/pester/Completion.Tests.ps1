@@ -69,7 +69,7 @@ Describe '-Name completes backup names from the destination on the command line'
         }
 
         It 'the completer itself returns nothing for bad input, without throwing' {
-            $completer = [BqBackup.Completion.BackupNameCompleter]::new()
+            $completer = [Activator]::CreateInstance((Get-BqInternalType BqBackup.Completion.BackupNameCompleter))
             foreach ($bound in @{ Destination = (Join-Path $TestDrive 'nowhere') }, @{ Destination = 's3://' }, @{ Destination = 42 }, @{}, $null) {
                 @(Invoke-WithEnvironment $noS3 { $completer.CompleteArgument('Get-BqBackup', 'Name', '', $null, $bound) }).Count | Should -Be 0
             }
@@ -107,6 +107,7 @@ Describe '-Destination completion' {
     It 'offers s3://$S3_BUCKET/$S3_BACKUP_PREFIX from the environment on <Command>' -ForEach @(
         @{ Command = 'New-BqBackup' }, @{ Command = 'Get-BqBackup' }, @{ Command = 'Restore-BqBackup -Path ./x.db' },
         @{ Command = 'Test-BqBackup' }, @{ Command = 'Remove-BqBackupExpired' }, @{ Command = 'Get-BqBackupStatus' },
+        @{ Command = 'Remove-BqBackup' }, @{ Command = 'Get-BqBackupRetention' },
         @{ Command = 'Register-BqBackupSchedule -AsCron' }
     ) {
         $found = Invoke-WithEnvironment @{ S3_BUCKET = 'my-bunqueue-backups'; S3_BACKUP_PREFIX = 'nightly/' } { Get-Completion "$Command -Destination " }

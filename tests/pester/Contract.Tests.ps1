@@ -37,6 +37,17 @@ Describe 'The cmdlets'' parameters are their contract' {
         @{ Command = 'Remove-BqBackupExpired'; Name = 'KeepMonthly'; Type = 'int' }
         @{ Command = 'Remove-BqBackupExpired'; Name = 'KeepYearly'; Type = 'int' }
         @{ Command = 'Remove-BqBackupExpired'; Name = 'InputObject'; Type = 'BqBackup.BackupInfo[]' }
+        @{ Command = 'Remove-BqBackupExpired'; Name = 'PassThru'; Type = 'switch' }
+        @{ Command = 'Remove-BqBackup'; Name = 'Destination'; Type = 'string' }
+        @{ Command = 'Remove-BqBackup'; Name = 'Name'; Type = 'string[]' }
+        @{ Command = 'Remove-BqBackup'; Name = 'InputObject'; Type = 'BqBackup.BackupInfo[]' }
+        @{ Command = 'Remove-BqBackup'; Name = 'IncludeBunqueueBackups'; Type = 'switch' }
+        @{ Command = 'Remove-BqBackup'; Name = 'PassThru'; Type = 'switch' }
+        @{ Command = 'Get-BqBackupRetention'; Name = 'Destination'; Type = 'string' }
+        @{ Command = 'Get-BqBackupRetention'; Name = 'RetentionDays'; Type = 'int' }
+        @{ Command = 'Get-BqBackupRetention'; Name = 'KeepLast'; Type = 'int' }
+        @{ Command = 'Get-BqBackupRetention'; Name = 'KeepDaily'; Type = 'int' }
+        @{ Command = 'Get-BqBackupRetention'; Name = 'IncludeBunqueueBackups'; Type = 'switch' }
     ) {
         Get-Command $Command | Should -HaveParameter $Name -Type $Type
     }
@@ -46,15 +57,19 @@ Describe 'The cmdlets'' parameters are their contract' {
     }
 
     It '<Command> supports -WhatIf and -Confirm' -ForEach @(
-        @{ Command = 'New-BqBackup' }, @{ Command = 'Restore-BqBackup' }, @{ Command = 'Remove-BqBackupExpired' }
+        @{ Command = 'New-BqBackup' }, @{ Command = 'Restore-BqBackup' }, @{ Command = 'Remove-BqBackupExpired' }, @{ Command = 'Remove-BqBackup' }
     ) {
         Get-Command $Command | Should -HaveParameter WhatIf
         Get-Command $Command | Should -HaveParameter Confirm
     }
 
-    It 'Restore-BqBackup asks for confirmation by default (ConfirmImpact High)' {
-        $attribute = (Get-Command Restore-BqBackup).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+    It '<Command> asks for confirmation by default (ConfirmImpact High)' -ForEach @(@{ Command = 'Restore-BqBackup' }, @{ Command = 'Remove-BqBackup' }) {
+        $attribute = (Get-Command $Command).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
         $attribute.ConfirmImpact | Should -Be 'High'
+    }
+
+    It 'Get-BqBackupRetention changes nothing and so has no -WhatIf' {
+        (Get-Command Get-BqBackupRetention).Parameters.Keys | Should -Not -Contain 'WhatIf'
     }
 
     It 'Get-BqBackup changes nothing and so has no -WhatIf' {

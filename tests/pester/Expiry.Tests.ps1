@@ -28,12 +28,12 @@ Describe 'Remove-BqBackupExpired and -WhatIf' {
         $script:before = Get-FolderState $dest
     }
 
-    It 'with $WhatIfPreference = $true changes nothing, the orphaned sidecar included' {
+    It 'with $WhatIfPreference = $true changes nothing, the orphaned sidecar included, and outputs nothing' {
         $WhatIfPreference = $true
-        try { $out = @(Remove-BqBackupExpired -Destination $dest -RetentionDays 7) } finally { $WhatIfPreference = $false }
+        try { $out = @(Remove-BqBackupExpired -Destination $dest -RetentionDays 7 -PassThru) } finally { $WhatIfPreference = $false }
         Get-FolderState $dest | Should -Be $before
-        $out | Should -HaveCount 4
-        $out | ForEach-Object { $_.GetType().FullName | Should -Be 'BqBackup.Retention.RetentionDecision' }
+        # -WhatIf only says "What if"; the preview is Get-BqBackupRetention.
+        $out | Should -HaveCount 0
     }
 
     It 'with $WhatIfPreference = $true says what it would remove, the orphaned sidecar included' {
@@ -49,8 +49,8 @@ Describe 'Remove-BqBackupExpired and -WhatIf' {
         Get-FolderState $dest | Should -Be $before
     }
 
-    It '-WhatIf:$false is not -WhatIf: it removes, and outputs what it removed' {
-        $removed = @(Remove-BqBackupExpired -Destination $dest -RetentionDays 7 -WhatIf:$false)
+    It '-WhatIf:$false is not -WhatIf: it removes, and -PassThru outputs what it removed' {
+        $removed = @(Remove-BqBackupExpired -Destination $dest -RetentionDays 7 -WhatIf:$false -PassThru)
         $removed.Name | Sort-Object | Should -Be (@($old, $older) | Sort-Object)
         $removed | ForEach-Object { $_.GetType().FullName | Should -Be 'BqBackup.BackupInfo' }
         Test-Path $orphan | Should -BeFalse
@@ -64,7 +64,7 @@ Describe 'Remove-BqBackupExpired and -WhatIf' {
     }
 
     It 'piped backups narrow what it removes and leave orphans alone' {
-        $removed = Get-BqBackup -Destination $dest -Name $older | Remove-BqBackupExpired -RetentionDays 7
+        $removed = Get-BqBackup -Destination $dest -Name $older | Remove-BqBackupExpired -RetentionDays 7 -PassThru
         $removed.Name | Should -Be $older
         Test-Path $orphan | Should -BeTrue
     }

@@ -57,19 +57,20 @@ Describe 'Views exist for every output type, keyed to the full type name' {
 }
 
 Describe 'BqBackup.BackupInfo' {
-    It 'the table shows Name, Age, Size, Origin and Status first, and keeps Jobs and Timestamp' {
-        $labels = @(Get-ViewLabel BqBackup.BackupInfo TableControl)
-        $labels[0..4] | Should -Be @('Name', 'Age', 'Size', 'Origin', 'Status')
-        $labels | Should -Contain 'Jobs'
-        $labels | Should -Contain 'Timestamp (UTC)'
+    It 'the table shows Name, Timestamp, Age, Size and Status; Origin and Jobs are in the list' {
+        @(Get-ViewLabel BqBackup.BackupInfo TableControl) | Should -Be @('Name', 'Timestamp (UTC)', 'Age', 'Size', 'Status')
+        $labels = @(Get-ViewLabel BqBackup.BackupInfo ListControl)
+        $labels | Should -Contain 'Origin'
+        $labels | Should -Contain 'Counts'
     }
 
-    It 'the table fits the five that matter in an 80-column console' {
+    It 'the table fits them in an 80-column console: the name and the timestamp in full' {
         $table = $backup | Format-Table | Out-String -Width 80
-        foreach ($column in 'Name', 'Age', 'Size', 'Origin', 'Status') { $table | Should -Match "\b$([regex]::Escape($column))\b" }
+        foreach ($column in 'Name', 'Timestamp (UTC)', 'Age', 'Size', 'Status') { $table | Should -Match "(^|\s)$([regex]::Escape($column))(\s|$)" }
         $table | Should -Match ([regex]::Escape($backup.Name))
-        $table | Should -Match '\bBqBackup\b'
+        $table | Should -Match ([regex]::Escape($backup.Timestamp.ToString('yyyy-MM-dd HH:mm:ss')))
         $table | Should -Match '\bOk\b'
+        $table -split '\r?\n' | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
     }
 
     It 'the table shows sizes and ages as people read them' {
@@ -79,9 +80,9 @@ Describe 'BqBackup.BackupInfo' {
         $table | Should -Match '\b\d+ (s|min)\b'
     }
 
-    It 'the list shows every property' {
+    It 'the list shows every property (AgeSeconds as Age, read as people read it)' {
         $labels = @(Get-ViewLabel BqBackup.BackupInfo ListControl) | ForEach-Object { ($_ -replace '\s*\(.*\)$', '') }
-        $missing = [BqBackup.BackupInfo].GetProperties().Name | Where-Object { $_ -notin $labels }
+        $missing = [BqBackup.BackupInfo].GetProperties().Name -replace 'Seconds$' | Where-Object { $_ -notin $labels }
         $missing | Should -BeNullOrEmpty
     }
 
@@ -97,7 +98,7 @@ Describe 'BqBackup.Health.BackupHealth' {
         $labels = @(Get-ViewLabel BqBackup.Health.BackupHealth ListControl)
         $labels[0..1] | Should -Be @('Status', 'Reasons')
         foreach ($l in 'LastBackupTime', 'LastBackupAge', 'LastBackupSize', 'BackupCount', 'TotalSize') { $labels | Should -Contain $l }
-        $missing = [BqBackup.Health.BackupHealth].GetProperties().Name | Where-Object { $_ -notin $labels }
+        $missing = [BqBackup.Health.BackupHealth].GetProperties().Name -replace 'Seconds$' | Where-Object { $_ -notin $labels }
         $missing | Should -BeNullOrEmpty
     }
 
@@ -125,10 +126,12 @@ Describe 'BqBackup.Retention.RetentionDecision' {
         Get-ViewLabel BqBackup.Retention.RetentionDecision TableControl | Should -Be @('Action', 'Name', 'Timestamp (UTC)', 'Reason')
     }
 
-    It 'shows each decision with its reason' {
-        $table = Format-Plain (Remove-BqBackupExpired -Destination $dest -RetentionDays 1 -WhatIf) -As Table
+    It 'shows each decision with its reason (Get-BqBackupRetention), within 80 columns' {
+        $table = Get-BqBackupRetention -Destination $dest -RetentionDays 1 | Format-Table | Out-String -Width 80
         $table | Should -Match "Keep\s+$([regex]::Escape($backup.Name))\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+newest backup"
-        $table | Should -Match "Remove\s+$([regex]::Escape($oldName))\s+.*kept by no rule of -RetentionDays 1"
+        $table | Should -Match "Remove\s+$([regex]::Escape($oldName))\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+kept by no rule of"
+        $table | Should -Match '-RetentionDays 1'
+        $table -split '\r?\n' | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
     }
 }
 
@@ -139,6 +142,104 @@ Describe 'BqBackup.Restore.RestoreResult' {
         $list | Should -Match "DatabaseSize\s+: [\d.]+ KiB \($('{0:N0}' -f $result.DatabaseSize) bytes\)"
         $list | Should -Match 'Duration\s+: \d+\.\d\d s'
         $list | Should -Match "Sha256\s+: $($result.Sha256)"
+    }
+}
+
+Describe 'BqBackup.Restore.BackupTestResult at 80 columns' {
+    BeforeAll {
+        # A backup whose body was cut short: Test-BqBackup fails it, and the table must say why.
+        $script:cut = Copy-BackupAsOf -Backup $backup -TimestampUtc ([datetime]::UtcNow.AddDays(-1))
+        $path = Join-Path $dest $cut
+        $bytes = [IO.File]::ReadAllBytes($path)
+        [IO.File]::WriteAllBytes($path, $bytes[0..([int]($bytes.Length / 2))])
+        $script:results = Get-BqBackup -Destination $dest -Name $backup.Name, $cut | Test-BqBackup
+    }
+    AfterAll { Remove-Item (Join-Path $dest "$cut*") }
+
+    It 'the table shows the verdict and the whole reason, wrapped at word boundaries' {
+        $table = $results | Format-Table | Out-String -Width 80
+        $table -split '\r?\n' | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $flat = ($table -split '\r?\n' | ForEach-Object { $_.Substring([Math]::Min($_.Length, 45)).Trim() }) -join ' '
+        $failed = $results | Where-Object { -not $_.Passed }
+        $failed.Reasons.Count | Should -BeGreaterThan 0
+        # Every word of the first reason is there, in order, none cut.
+        $flat | Should -Match ([regex]::Escape(($failed.Reasons[0] -replace '\s+', ' ')).Replace('\ ', '\s+'))
+        $table | Should -Match "$([regex]::Escape($cut))\s+Failed"
+        $table | Should -Match "$([regex]::Escape($backup.Name))\s+Passed\s+checksum verified"
+    }
+
+    It 'the list shows every property, the reasons one a line' {
+        $labels = @(Get-ViewLabel BqBackup.Restore.BackupTestResult ListControl) | ForEach-Object { ($_ -replace '\s*\(.*\)$', '') }
+        [BqBackup.Restore.BackupTestResult].GetProperties().Name -replace 'Seconds$' | Where-Object { $_ -notin $labels } | Should -BeNullOrEmpty
+        Format-Plain ($results | Where-Object { -not $_.Passed }) -As List | Should -Match 'Reasons\s+: \S'
+    }
+}
+
+Describe 'Exports: ConvertTo-Json and Export-Csv give readable values' {
+    BeforeAll {
+        $script:health = Get-BqBackupStatus -Destination $dest -Interval '01:00:00'
+        $script:tested = $backup | Test-BqBackup
+        $script:empty = (New-Item -ItemType Directory (Join-Path $TestDrive 'export-empty')).FullName
+    }
+
+    It 'BackupInfo: JSON carries the age as seconds, and the objects keep Age as a TimeSpan for scripts' {
+        $json = $backup | ConvertTo-Json
+        $json | Should -Not -Match '"Ticks"'
+        $back = $json | ConvertFrom-Json
+        $back.AgeSeconds | Should -BeOfType [double]
+        $back.AgeSeconds | Should -BeGreaterOrEqual 0
+        $back.Name | Should -Be $backup.Name
+        $back.Timestamp.ToUniversalTime().ToString('s') | Should -Be $backup.Timestamp.ToString('s')
+        $backup.Age | Should -BeOfType [timespan]
+        @(Get-BqBackup -Destination $dest | Where-Object Age -gt ([timespan]'2.00:00:00')).Name | Should -Be $oldName
+        ($backup | Select-Object Name, Age).Age | Should -BeOfType [timespan]
+    }
+
+    It 'BackupHealth: JSON carries seconds and the reasons as an array' {
+        $back = $health | ConvertTo-Json | ConvertFrom-Json
+        $back.IntervalSeconds | Should -Be 3600
+        $back.LastBackupAgeSeconds | Should -BeOfType [double]
+        $health | ConvertTo-Json | Should -Not -Match '"Ticks"'
+        $health.Interval | Should -Be ([timespan]'01:00:00')
+        $health.LastBackupAge | Should -BeOfType [timespan]
+        $warn = Get-BqBackupStatus -Destination $empty
+        ,(($warn | ConvertTo-Json | ConvertFrom-Json).Reasons) | Should -BeOfType [object[]]
+        ($warn | ConvertTo-Json | ConvertFrom-Json).Reasons[0] | Should -Match 'no backup'
+    }
+
+    It 'BackupTestResult: JSON carries the duration as seconds' {
+        $json = $tested | ConvertTo-Json -Depth 5
+        $json | Should -Not -Match '"Ticks"'
+        $back = $json | ConvertFrom-Json
+        $back.Result | Should -Be 'Passed'
+        $back.DurationSeconds | Should -BeGreaterThan 0
+        $tested.Duration | Should -BeOfType [timespan]
+    }
+
+    It 'Export-Csv / Import-Csv: Reasons is one readable line, durations are seconds, nothing is a .NET type name' {
+        $csv = Join-Path $TestDrive 'export.csv'
+        $failing = Get-BqBackupStatus -Destination $empty
+        $failing.Reasons.Add('a second reason')
+        $failing, $health | Export-Csv -LiteralPath $csv
+        $rows = Import-Csv -LiteralPath $csv
+        $rows[0].Reasons | Should -Be ($failing.Reasons -join '; ')
+        $rows[1].IntervalSeconds | Should -Be '3600'
+        Get-Content -Raw $csv | Should -Not -Match 'System\.Collections|TimeSpan|Ticks'
+        # The list is still a list for scripts.
+        $failing.Reasons.Count | Should -Be 2
+        $failing.Reasons[1] | Should -Be 'a second reason'
+
+        $tested, $tested | Export-Csv -LiteralPath $csv
+        $row = (Import-Csv -LiteralPath $csv)[0]
+        $row.Result | Should -Be 'Passed'
+        [double] $row.DurationSeconds | Should -BeGreaterThan 0
+        $row.Counts | Should -Match '^jobs=200 '
+
+        $backup | Export-Csv -LiteralPath $csv
+        $row = Import-Csv -LiteralPath $csv
+        $row.Name | Should -Be $backup.Name
+        [double] $row.AgeSeconds | Should -BeGreaterOrEqual 0
+        Get-Content -Raw $csv | Should -Not -Match 'System\.Collections|BqBackup\.JobCounts'
     }
 }
 
@@ -161,6 +262,12 @@ Describe 'Display, the helper the views use' {
         @{ Span = '00:00:00.4200000'; Text = '0.42 s' }, @{ Span = '00:00:12.5000000'; Text = '12.5 s' }, @{ Span = '00:03:00'; Text = '3 min' }
     ) {
         [BqBackup.Formatting.Display]::Duration([timespan] $Span) | Should -Be $Text
+    }
+
+    It 'Wrap breaks at spaces within the width, cutting only a longer word' {
+        [BqBackup.Formatting.Display]::Wrap('kept by no rule of -RetentionDays 1', 20) | Should -Be "kept by no rule of`n-RetentionDays 1"
+        [BqBackup.Formatting.Display]::Wrap('abcdefghij', 4) | Should -Be "abcd`nefgh`nij"
+        [BqBackup.Formatting.Display]::Wrap($null, 10) | Should -Be ''
     }
 
     It 'null is empty' {

@@ -42,6 +42,21 @@ Describe 'Help of <Name>' -ForEach $Commands {
         foreach ($example in $examples) { $example.code | Should -Not -BeNullOrEmpty }
     }
 
+    It 'explains every example: each has remarks' {
+        foreach ($example in @($help.examples.example)) {
+            $remarks = (@($example.remarks) | Where-Object { $_ } | ForEach-Object { $_.Text }) -join ' '
+            $remarks.Trim() | Should -Not -BeNullOrEmpty -Because "example '$($example.title)' of $Name needs remarks after its code in module/help/$Name.md"
+        }
+    }
+
+    It 'has a HelpUri at its README section in the project repository, the first related link (Get-Help -Online)' {
+        $projectUri = (Import-PowerShellDataFile (Join-Path $RepoRoot 'BqBackup.psd1')).PrivateData.PSData.ProjectUri
+        $command.HelpUri | Should -Be "$projectUri#$($Name.ToLowerInvariant())"
+        $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
+        $readme | Should -Match "(?m)^### $([regex]::Escape($Name))\s*$" -Because 'the anchor is the README heading'
+        @($help.relatedLinks.navigationLink)[0].uri | Should -Be $command.HelpUri
+    }
+
     It 'describes every parameter, the common S3 ones included' {
         $missing = foreach ($parameter in $command.Parameters.Keys | Where-Object { $_ -notin $CommonParameters }) {
             $entry = @($help.parameters.parameter) | Where-Object { $_.name -eq $parameter }
@@ -75,6 +90,15 @@ Describe 'Help of <Name>' -ForEach $Commands {
 
     It 'links to the about topic' {
         @($help.relatedLinks.navigationLink).linkText | Should -Contain 'about_BqBackup'
+    }
+}
+
+Describe 'Get-Help -Online' {
+    It 'opens the cmdlet''s HelpUri (<Name>)' -ForEach @(@{ Name = 'Remove-BqBackup' }, @{ Name = 'Get-BqBackupRetention' }, @{ Name = 'New-BqBackup' }) {
+        # With no program on PATH to open a browser, PowerShell says which URI it tried to open.
+        $empty = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'no-browser')
+        $out = Invoke-WithEnvironment @{ PATH = $empty.FullName; BROWSER = $null; DISPLAY = $null } { Invoke-ChildPwsh "Get-Help $Name -Online" }
+        $out | Should -Match ([regex]::Escape((Get-Command $Name).HelpUri))
     }
 }
 

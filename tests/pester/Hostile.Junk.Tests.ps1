@@ -43,7 +43,7 @@ Describe 'Hostile ground: A damaged status record is replaced with a warning, ne
         $record.lastSuccessName | Should -Be $b.Name
 
         # The scheduled job's next step still runs.
-        Remove-BqBackupExpired -Destination $dest -KeepLast 1 -ErrorAction Stop | Should -BeNullOrEmpty
+        Remove-BqBackupExpired -Destination $dest -KeepLast 1 -PassThru -ErrorAction Stop | Should -BeNullOrEmpty
         (Get-BqBackupStatus -Destination $dest).Status | Should -Be 'Healthy'
     }
 
@@ -136,13 +136,13 @@ Describe 'Hostile ground: Numbers at their extremes saturate or are refused with
     }
 
     It '-RetentionDays 3000000 keeps every backup' {
-        Remove-BqBackupExpired -Destination $dest -RetentionDays 3000000 -ErrorAction Stop | Should -BeNullOrEmpty
+        Remove-BqBackupExpired -Destination $dest -RetentionDays 3000000 -PassThru -ErrorAction Stop | Should -BeNullOrEmpty
         @(Get-BqBackup -Destination $dest) | Should -HaveCount 2
     }
 
     It 'S3_BACKUP_RETENTION=99999999 keeps every backup' {
         Invoke-WithEnvironment @{ S3_BACKUP_RETENTION = '99999999' } {
-            Remove-BqBackupExpired -Destination $dest -ErrorAction Stop | Should -BeNullOrEmpty
+            Remove-BqBackupExpired -Destination $dest -PassThru -ErrorAction Stop | Should -BeNullOrEmpty
         }
         @(Get-BqBackup -Destination $dest) | Should -HaveCount 2
     }

@@ -6,7 +6,7 @@ BeforeDiscovery {
     $script:Commands = @(Get-Command -Module BqBackup | Sort-Object Name | ForEach-Object { @{ Name = $_.Name } })
     $script:StateChanging = @(Get-Command -Module BqBackup | Where-Object { $_.Parameters.ContainsKey('WhatIf') } | Sort-Object Name | ForEach-Object { @{ Name = $_.Name } })
     # Those whose arguments the test knows, so it can also show that without -WhatIf they do change the folders.
-    $script:Known = @('New-BqBackup', 'Restore-BqBackup', 'Remove-BqBackupExpired', 'Register-BqBackupSchedule', 'Unregister-BqBackupSchedule')
+    $script:Known = @('New-BqBackup', 'Restore-BqBackup', 'Remove-BqBackup', 'Remove-BqBackupExpired', 'Register-BqBackupSchedule', 'Unregister-BqBackupSchedule')
 }
 
 BeforeAll {
@@ -157,6 +157,7 @@ Describe '-WhatIf changes nothing: <Name>' -ForEach $StateChanging {
             'New-BqBackup'           = @{ Path = $db; Destination = $dest }
             'Restore-BqBackup'       = @{ Path = $db; Destination = $dest; Latest = $true }
             'Remove-BqBackupExpired' = @{ Destination = $dest; RetentionDays = 1 }
+            'Remove-BqBackup'        = @{ Destination = $dest; Name = 'backup-*' }
             # -NoEnable / -NoDisable: the test must not reach this machine's systemd.
             'Register-BqBackupSchedule'   = @{ Path = $db; Destination = $dest; UnitDirectory = (Join-Path $work 'units'); NoEnable = $true }
             'Unregister-BqBackupSchedule' = @{ Name = 'whatif'; UnitDirectory = $installed; NoDisable = $true }

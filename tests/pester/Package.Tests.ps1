@@ -14,7 +14,9 @@ BeforeAll {
     $script:PackagedModule = Join-Path $PackageDir 'BqBackup'
     $script:Version = (Import-PowerShellDataFile (Join-Path $RepoRoot 'BqBackup.psd1')).ModuleVersion
     $script:Nupkg = Join-Path $PackageDir "BqBackup.$Version.nupkg"
-    $script:Loader = [BqBackup.Native.SqliteNativeLoader]
+    # The loader's members are internal (the class is public only because PowerShell looks for its
+    # IModuleAssemblyInitializer among the exported types): read through reflection.
+    $script:Loader = 'BqBackup.Native.SqliteNativeLoader'
     $script:PackageRuntimes = @((Import-PowerShellDataFile (Join-Path $RepoRoot 'BqBackup.psd1')).PrivateData.PackageRuntimes)
     # How each OS names the library, and what a runtime identifier's parts mean to .NET.
     $script:LibraryFile = @{ linux = 'libe_sqlite3.so'; 'linux-musl' = 'libe_sqlite3.so'; win = 'e_sqlite3.dll'; osx = 'libe_sqlite3.dylib' }
@@ -43,43 +45,43 @@ BeforeAll {
 Describe 'The loader''s choice of native library' {
     It 'puts <Rid> at runtimes/<Rid>/native/, named as its OS names libraries' -ForEach $Runtimes {
         $os, $arch = Split-Rid $Rid
-        $Loader::RelativePath($Rid) | Should -Be "runtimes/$Rid/native/$($LibraryFile[$os])"
+        (Invoke-BqInternal $Loader RelativePath @($Rid)) | Should -Be "runtimes/$Rid/native/$($LibraryFile[$os])"
     }
 
     It 'works out <Rid> from its OS and process architecture, so it can pick that library' -ForEach $Runtimes {
         $os, $arch = Split-Rid $Rid
         $platform = [System.Runtime.InteropServices.OSPlatform]::($OsOf[$os])
         $architecture = [System.Runtime.InteropServices.Architecture] $arch
-        $Loader::RuntimeIdentifier($platform, $architecture, $os -eq 'linux-musl') | Should -Be $Rid
+        (Invoke-BqInternal $Loader RuntimeIdentifier @($platform, $architecture, ($os -eq 'linux-musl'))) | Should -Be $Rid
     }
 
     It 'knows musl Linux and refuses an empty runtime identifier' {
-        $Loader::RuntimeIdentifier([System.Runtime.InteropServices.OSPlatform]::Linux, 'X64', $true) | Should -Be 'linux-musl-x64'
-        { $Loader::RelativePath('') } | Should -Throw
+        (Invoke-BqInternal $Loader RuntimeIdentifier @([System.Runtime.InteropServices.OSPlatform]::Linux, 'X64', $true)) | Should -Be 'linux-musl-x64'
+        { (Invoke-BqInternal $Loader RelativePath @('')) } | Should -Throw
     }
 
     It 'names this process''s runtime from the process architecture' {
         $expected = '{0}-{1}' -f $(if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } elseif (Test-Path /etc/alpine-release) { 'linux-musl' } else { 'linux' }),
             [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
-        $Loader::CurrentRuntimeIdentifier() | Should -Be $expected
+        (Invoke-BqInternal $Loader CurrentRuntimeIdentifier @()) | Should -Be $expected
     }
 
     It 'leaves the flat layout of the Build task to the runtime''s own probing' {
         # out/BqBackup has the library beside the DLLs and no runtimes/ folder.
-        $Loader::Mechanism | Should -Be 'DefaultProbing'
+        (Invoke-BqInternal $Loader Mechanism) | Should -Be 'DefaultProbing'
     }
 }
 
 Describe 'The packaged module folder' {
     It 'has the native library of <Rid> where the loader looks, named as its OS names libraries' -ForEach $Runtimes {
-        $file = Join-Path $PackagedModule $Loader::RelativePath($Rid)
+        $file = Join-Path $PackagedModule (Invoke-BqInternal $Loader RelativePath @($Rid))
         $file | Should -Exist
         (Get-Item $file).Length | Should -BeGreaterThan 500KB
     }
 
     It 'carries <Rid>''s own binary: ELF, PE or Mach-O, for the right CPU' -ForEach $Runtimes {
         $os, $arch = Split-Rid $Rid
-        $b = [IO.File]::ReadAllBytes((Join-Path $PackagedModule $Loader::RelativePath($Rid)))
+        $b = [IO.File]::ReadAllBytes((Join-Path $PackagedModule (Invoke-BqInternal $Loader RelativePath @($Rid))))
         switch ($os) {
             { $_ -like 'linux*' } {
                 [Text.Encoding]::ASCII.GetString($b, 1, 3) | Should -Be 'ELF'
@@ -123,7 +125,7 @@ Describe 'The .nupkg' {
         $entries | Should -Contain 'BqBackup.dll'
         $entries | Should -Contain 'BqBackup.dll-Help.xml'
         $entries | Should -Contain 'en-US/about_BqBackup.help.txt'
-        foreach ($rid in $PackageRuntimes) { $entries | Should -Contain $Loader::RelativePath($rid) }
+        foreach ($rid in $PackageRuntimes) { $entries | Should -Contain (Invoke-BqInternal $Loader RelativePath @($rid)) }
     }
 
     It 'carries the manifest''s metadata in its nuspec' {
@@ -155,8 +157,8 @@ New-Item -ItemType Directory -Force '$work' | Out-Null
 [BqBackup.Sample.SampleDatabase]::Create(`$db, 40, 1, 200) | Out-Null
 `$b = New-BqBackup -Path `$db -Destination '$work/backups'
 `$r = Get-BqBackup -Destination '$work/backups' -Latest | Restore-BqBackup -Path '$work/restored.db' -Confirm:`$false
-"mechanism=`$([BqBackup.Native.SqliteNativeLoader]::Mechanism)"
-"loaded=`$([BqBackup.Native.SqliteNativeLoader]::LoadedFrom)"
+"mechanism=`$([BqBackup.Native.SqliteNativeLoader].GetProperty('Mechanism', [Reflection.BindingFlags] 'Static, NonPublic').GetValue(`$null))"
+"loaded=`$([BqBackup.Native.SqliteNativeLoader].GetProperty('LoadedFrom', [Reflection.BindingFlags] 'Static, NonPublic').GetValue(`$null))"
 "jobs=`$(`$b.Counts.Jobs) restored=`$(`$r.Counts.Jobs) verified=`$(`$r.ChecksumVerified)"
 "mapped=`$((Get-Content /proc/self/maps | Where-Object { `$_ -match '/(lib)?e_sqlite3\.(so|dylib|dll)`$' } | ForEach-Object { (`$_ -split '\s+', 6)[5] } | Sort-Object -Unique) -join ';')"
 "help=`$((Get-Help New-BqBackup).Synopsis)"
@@ -184,7 +186,7 @@ Describe 'The packaged runtimes are named in one place, BqBackup.psd1''s Private
         $section = [regex]::Match($readme, '(?ms)^## Packaging\s*$(.*?)(?=^## )').Groups[1].Value
         $shown = @([regex]::Matches($section, 'runtimes/([a-z0-9-]+)/native/(\S+)') | ForEach-Object { $_.Groups[1].Value })
         ($shown | Sort-Object) -join ', ' | Should -Be (($PackageRuntimes | Sort-Object) -join ', ')
-        foreach ($rid in $PackageRuntimes) { $section | Should -Match ([regex]::Escape($Loader::RelativePath($rid))) }
+        foreach ($rid in $PackageRuntimes) { $section | Should -Match ([regex]::Escape((Invoke-BqInternal $Loader RelativePath @($rid)))) }
     }
 
     It 'agrees with the gallery tags: each runtime''s OS is tagged' {

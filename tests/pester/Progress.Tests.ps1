@@ -38,7 +38,7 @@ Describe 'ProgressText: what the bar says' {
         @{ Completed = 5MB; Total = 4MB; Rate = 0; Expected = 'Compressing: 4.0 MiB of 4.0 MiB' }
         @{ Completed = 1MB; Total = -1; Rate = 2MB; Expected = 'Compressing' }
     ) {
-        [BqBackup.Formatting.ProgressText]::Describe('Compressing', $Completed, $Total, $Rate) | Should -BeExactly $Expected
+        (Invoke-BqInternal BqBackup.Formatting.ProgressText Describe @('Compressing', $Completed, $Total, $Rate)) | Should -BeExactly $Expected
     }
 
     It 'SecondsRemaining: <Left> bytes left at <Rate> B/s is <Expected>' -ForEach @(
@@ -48,20 +48,20 @@ Describe 'ProgressText: what the bar says' {
         @{ Completed = 1MB; Total = 4MB; Rate = 0; Left = 3MB; Expected = -1 }     # no rate yet: unknown
         @{ Completed = 1MB; Total = -1; Rate = 1MB; Left = 'unknown'; Expected = -1 }
     ) {
-        [BqBackup.Formatting.ProgressText]::SecondsRemaining($Completed, $Total, $Rate) | Should -Be $Expected
+        (Invoke-BqInternal BqBackup.Formatting.ProgressText SecondsRemaining @($Completed, $Total, $Rate)) | Should -Be $Expected
     }
 
     It 'Rate: bytes over the time they took, none before 200 ms' {
-        [BqBackup.Formatting.ProgressText]::Rate(10MB, [timespan]::FromSeconds(2)) | Should -Be (5MB)
-        [BqBackup.Formatting.ProgressText]::Rate(10MB, [timespan]::FromMilliseconds(199)) | Should -Be 0
-        [BqBackup.Formatting.ProgressText]::Rate(10MB, [timespan]::FromMilliseconds(200)) | Should -Be (50MB)
-        [BqBackup.Formatting.ProgressText]::Rate(0, [timespan]::FromSeconds(2)) | Should -Be 0
+        (Invoke-BqInternal BqBackup.Formatting.ProgressText Rate @(10MB, [timespan]::FromSeconds(2))) | Should -Be (5MB)
+        (Invoke-BqInternal BqBackup.Formatting.ProgressText Rate @(10MB, [timespan]::FromMilliseconds(199))) | Should -Be 0
+        (Invoke-BqInternal BqBackup.Formatting.ProgressText Rate @(10MB, [timespan]::FromMilliseconds(200))) | Should -Be (50MB)
+        (Invoke-BqInternal BqBackup.Formatting.ProgressText Rate @(0, [timespan]::FromSeconds(2))) | Should -Be 0
     }
 
     It 'PercentComplete: clamped to 0..100, -1 without a total' {
-        [BqBackup.Formatting.ProgressText]::PercentComplete(1MB, 4MB) | Should -Be 25
-        [BqBackup.Formatting.ProgressText]::PercentComplete(5MB, 4MB) | Should -Be 100
-        [BqBackup.Formatting.ProgressText]::PercentComplete(1MB, 0) | Should -Be -1
+        (Invoke-BqInternal BqBackup.Formatting.ProgressText PercentComplete @(1MB, 4MB)) | Should -Be 25
+        (Invoke-BqInternal BqBackup.Formatting.ProgressText PercentComplete @(5MB, 4MB)) | Should -Be 100
+        (Invoke-BqInternal BqBackup.Formatting.ProgressText PercentComplete @(1MB, 0)) | Should -Be -1
     }
 }
 

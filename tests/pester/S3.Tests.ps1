@@ -46,7 +46,7 @@ Describe 'S3 destinations' {
         $result.ChecksumVerified | Should -BeTrue
         Get-FileSha256 $target | Should -Be $second.Sha256
 
-        Remove-BqBackupExpired -Destination $dest -RetentionDays 1 @s3 | Should -BeNullOrEmpty
+        Remove-BqBackupExpired -Destination $dest -RetentionDays 1 -PassThru @s3 | Should -BeNullOrEmpty
         (Get-BqBackup -Destination $dest @s3) | Should -HaveCount 2
     }
 
@@ -87,9 +87,9 @@ Describe 'Retention and health on S3' {
             Invoke-Aws $server s3 cp "$local.$days.meta.json" "s3://bqtest/health/$name.meta.json" | Out-Null
             Invoke-Aws $server s3 cp $local "s3://bqtest/health/$name" | Out-Null
         }
-        $decisions = Remove-BqBackupExpired -Destination $dest -KeepDaily 2 -WhatIf @s3
+        $decisions = Get-BqBackupRetention -Destination $dest -KeepDaily 2 @s3
         ($decisions | Where-Object Action -eq 'Remove') | Should -HaveCount 2
-        (Remove-BqBackupExpired -Destination $dest -KeepDaily 2 @s3) | Should -HaveCount 2
+        (Remove-BqBackupExpired -Destination $dest -KeepDaily 2 -PassThru @s3) | Should -HaveCount 2
         Get-BqBackup -Destination $dest @s3 | Should -HaveCount 2
 
         $status = Get-BqBackupStatus -Destination $dest @s3
@@ -170,8 +170,8 @@ Describe 'Interoperability with bunqueue''s own S3 backup' {
 
         $old = 'bunqueue-2020-01-01T00-00-00-000Z-4ef59650-3968-4995-9eca-fa2e9ea3c144.db'
         Invoke-Aws $server s3 cp "s3://bqtest/$prefix$($ours.Name)" "s3://bqtest/$prefix$old" | Out-Null
-        (Remove-BqBackupExpired -Destination $dest -RetentionDays 1 @s3).Name | Should -Not -Contain $old
+        (Remove-BqBackupExpired -Destination $dest -RetentionDays 1 -PassThru @s3).Name | Should -Not -Contain $old
         (Get-BqBackup -Destination $dest @s3).Name | Should -Contain $old
-        (Remove-BqBackupExpired -Destination $dest -RetentionDays 1 -IncludeBunqueueBackups @s3).Name | Should -Be $old
+        (Remove-BqBackupExpired -Destination $dest -RetentionDays 1 -IncludeBunqueueBackups -PassThru @s3).Name | Should -Be $old
     }
 }

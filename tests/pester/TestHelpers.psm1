@@ -10,6 +10,37 @@ function New-SampleDatabase {
     [BqBackup.Sample.SampleDatabase]::Create($Path, $Jobs, 1, $MaxPayloadBytes)
 }
 
+# A type of the module's assemblies that is not part of its interface (internal): for tests of
+# internals only, found among the loaded assemblies (whatever load context holds them).
+function Get-BqInternalType {
+    param([Parameter(Mandatory)] [string] $Name)
+    $type = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in 'BqBackup', 'BqBackup.Core' } |
+        ForEach-Object { $_.GetType($Name, $false) } | Where-Object { $_ } | Select-Object -First 1
+    if (-not $type) { throw "The module's assemblies have no type '$Name' (is the module imported?)." }
+    $type
+}
+
+# Reads a static property, or calls a static method, of an internal type by reflection: the
+# arguments converted as PowerShell would, optional parameters left out take their defaults, and
+# the method's own exception thrown (not reflection's wrapper).
+function Invoke-BqInternal {
+    param([Parameter(Mandatory)] [string] $Type, [Parameter(Mandatory)] [string] $Member, [object[]] $Arguments = @())
+    $t = Get-BqInternalType $Type
+    $flags = [Reflection.BindingFlags] 'Static, Public, NonPublic'
+    $property = $t.GetProperty($Member, $flags)
+    if ($property) { return $property.GetValue($null) }
+    $method = $t.GetMethods($flags) | Where-Object { $_.Name -eq $Member -and $_.GetParameters().Count -ge $Arguments.Count } |
+        Sort-Object { $_.GetParameters().Count } | Select-Object -First 1
+    if (-not $method) { throw "$Type has no static member '$Member' taking $($Arguments.Count) arguments." }
+    $parameters = $method.GetParameters()
+    $values = [object[]]::new($parameters.Count)
+    for ($i = 0; $i -lt $parameters.Count; $i++) {
+        $values[$i] = if ($i -lt $Arguments.Count) { [System.Management.Automation.LanguagePrimitives]::ConvertTo($Arguments[$i], $parameters[$i].ParameterType) } else { $parameters[$i].DefaultValue }
+    }
+    try { $method.Invoke($null, $values) }
+    catch [System.Reflection.TargetInvocationException] { throw $_.Exception.InnerException }
+}
+
 # Turns a real backup into one that looks taken $DaysAgo days ago: same bytes, older name and timestamp.
 function Copy-BackupAsOf {
     param([Parameter(Mandatory)] $Backup, [Parameter(Mandatory)] [datetime] $TimestampUtc)
@@ -106,7 +137,7 @@ function Invoke-BunqueueCli {
 
 function Get-FileSha256 { param([string] $Path) (Get-FileHash -Algorithm SHA256 $Path).Hash.ToLowerInvariant() }
 
-Export-ModuleMember -Function Import-BqBackupModule, New-SampleDatabase, Copy-BackupAsOf, Get-FileSha256, Invoke-ChildPwsh, Get-FreeTcpPort, Start-S3Server, Stop-S3Server, Invoke-WithEnvironment, Get-BunqueueS3Environment, Invoke-Aws, Invoke-BunqueueCli
+Export-ModuleMember -Function Import-BqBackupModule, Get-BqInternalType, Invoke-BqInternal, New-SampleDatabase, Copy-BackupAsOf, Get-FileSha256, Invoke-ChildPwsh, Get-FreeTcpPort, Start-S3Server, Stop-S3Server, Invoke-WithEnvironment, Get-BunqueueS3Environment, Invoke-Aws, Invoke-BunqueueCli
 
 # ---------------------------------------------------------------------------------------------
 # A real bunqueue server (bun + bunqueue from npm) on loopback, and the bun scripts in

@@ -30,10 +30,10 @@ Describe 'In time zone <Zone>' -ForEach @(
 
     It '-KeepDaily counts UTC days, not local ones' {
         $out = Invoke-WithEnvironment @{ TZ = $Zone } {
-            Invoke-ChildPwsh "(Remove-BqBackupExpired -Destination '$dest' -KeepDaily 3 -WhatIf | Where-Object Action -eq 'Remove').Name"
+            Invoke-ChildPwsh "(Get-BqBackupRetention -Destination '$dest' -KeepDaily 3 | Where-Object Action -eq 'Remove').Name"
         }
         # UTC days 04-06, 04-01 and 03-31 each keep their newest: only 04-01T00:30 goes.
-        # (The child also prints its "What if:" lines; only the names it output count.)
+        # (Only the names it output count.)
         ($out -split "`r?`n" | Where-Object { $_ -match '^backup-' }) | Should -Be 'backup-2026-04-01T00-30-00.db.gz'
     }
 }

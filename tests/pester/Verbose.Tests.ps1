@@ -94,6 +94,8 @@ Describe 'A secret given as -SecretKey stays out of every stream of the other cm
         @{ Command = 'Restore'; Script = { Restore-BqBackup -Path (Join-Path $TestDrive 'from-s3.db') -Destination $s3Dest -Latest -Confirm:$false @s3 -Verbose -Debug } }
         @{ Command = 'Test'; Script = { Test-BqBackup -Destination $s3Dest -All @s3 -Verbose -Debug } }
         @{ Command = 'Remove -WhatIf'; Script = { Remove-BqBackupExpired -Destination $s3Dest -RetentionDays 1 -WhatIf @s3 -Verbose -Debug } }
+        @{ Command = 'Retention'; Script = { Get-BqBackupRetention -Destination $s3Dest -RetentionDays 1 @s3 -Verbose -Debug } }
+        @{ Command = 'Remove-BqBackup -WhatIf'; Script = { Remove-BqBackup -Destination $s3Dest -Name 'backup-*' -WhatIf @s3 -Verbose -Debug } }
         @{ Command = 'Status'; Script = { Get-BqBackupStatus -Destination $s3Dest @s3 -Verbose -Debug; Get-BqBackupStatus -Destination $s3Dest -AsPrometheus @s3 } }
         @{ Command = 'Restore, failing'; Script = { try { Restore-BqBackup -Path (Join-Path $TestDrive 'x.db') -Destination 's3://no-such-bucket/' -Latest -Confirm:$false @s3 -Verbose -Debug } catch { $_ } } }
     ) {

@@ -209,8 +209,8 @@ Describe 'Remove-BqBackupExpired' {
         $script:recent = Copy-BackupAsOf -Backup $seed -TimestampUtc $now.AddDays(-2)
     }
 
-    It 'removes backups older than -RetentionDays with their sidecars and outputs them' {
-        $removed = Remove-BqBackupExpired -Destination $dest -RetentionDays 7
+    It 'removes backups older than -RetentionDays with their sidecars, and with -PassThru outputs them' {
+        $removed = Remove-BqBackupExpired -Destination $dest -RetentionDays 7 -PassThru
         $removed.Name | Sort-Object | Should -Be (@($old, $older) | Sort-Object)
         (Get-BqBackup -Destination $dest).Name | Should -Be $seed.Name, $recent
         Get-ChildItem $dest -Filter "$old*" | Should -BeNullOrEmpty
@@ -229,7 +229,7 @@ Describe 'Remove-BqBackupExpired' {
 
     It 'never removes the newest backup: -KeepLast 1 there keeps it alone' {
         Remove-Item (Join-Path $dest "$($seed.Name)*"), (Join-Path $dest "$recent*")
-        $removed = Remove-BqBackupExpired -Destination $dest -RetentionDays 7 -KeepLast 1
+        $removed = Remove-BqBackupExpired -Destination $dest -RetentionDays 7 -KeepLast 1 -PassThru
         $removed.Name | Should -Be $older
         (Get-BqBackup -Destination $dest).Name | Should -Be $old
     }
@@ -241,8 +241,8 @@ Describe 'Remove-BqBackupExpired' {
         Get-BqBackup -Destination $dest | Should -HaveCount 4
     }
 
-    It '-WhatIf outputs a decision for every backup, with the rule behind it' {
-        $decisions = Remove-BqBackupExpired -Destination $dest -KeepLast 1 -KeepDaily 3 -WhatIf
+    It 'Get-BqBackupRetention outputs a decision for every backup, with the rule behind it' {
+        $decisions = Get-BqBackupRetention -Destination $dest -KeepLast 1 -KeepDaily 3
         $decisions | Should -HaveCount 4
         $decisions[0].GetType().FullName | Should -Be 'BqBackup.Retention.RetentionDecision'
         ($decisions | Where-Object Name -eq $seed.Name).Reason | Should -Match 'newest.*one of the last 1.*daily'
@@ -252,7 +252,7 @@ Describe 'Remove-BqBackupExpired' {
     }
 
     It 'grandfather-father-son rules keep the newest of each period' {
-        $removed = Remove-BqBackupExpired -Destination $dest -KeepDaily 2
+        $removed = Remove-BqBackupExpired -Destination $dest -KeepDaily 2 -PassThru
         $removed.Name | Sort-Object | Should -Be (@($old, $older) | Sort-Object)
     }
 
@@ -261,11 +261,11 @@ Describe 'Remove-BqBackupExpired' {
         Copy-Item (Join-Path $dest $seed.Name) (Join-Path $dest $theirs)
         Remove-BqBackupExpired -Destination $dest -RetentionDays 7 | Out-Null
         Test-Path (Join-Path $dest $theirs) | Should -BeTrue
-        (Remove-BqBackupExpired -Destination $dest -RetentionDays 7 -IncludeBunqueueBackups).Name | Should -Be $theirs
+        (Remove-BqBackupExpired -Destination $dest -RetentionDays 7 -IncludeBunqueueBackups -PassThru).Name | Should -Be $theirs
     }
 
     It 'only considers the backups piped to it' {
-        $removed = Get-BqBackup -Destination $dest -Name $older | Remove-BqBackupExpired -RetentionDays 7
+        $removed = Get-BqBackup -Destination $dest -Name $older | Remove-BqBackupExpired -RetentionDays 7 -PassThru
         $removed.Name | Should -Be $older
         Test-Path (Join-Path $dest $old) | Should -BeTrue
     }

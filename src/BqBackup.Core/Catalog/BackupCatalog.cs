@@ -96,7 +96,7 @@ namespace BqBackup.Catalog
                 $"Give one backup's full name (Get-BqBackup -Destination <destination> -Name '{namePattern}' lists the {matches.Count}), or use -Latest or -At.");
         }
 
-        private static BqBackupException NotFound(BackupNamePattern pattern, string destination) =>
+        internal static BqBackupException NotFound(BackupNamePattern pattern, string destination) =>
             new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
                 pattern.HasWildcards
                     ? $"No backup in '{destination}' matches '{pattern.Text}'."

@@ -12,17 +12,21 @@ namespace BqBackup.Health
     {
         public string Destination { get; set; }
         public string Status { get; set; }
-        public List<string> Reasons { get; } = new List<string>();
+        public ReasonList Reasons { get; } = new ReasonList();
         /// <summary>For schedulers and monitoring agents: 0 Healthy, 1 Warning, 2 Critical (the Nagios convention).</summary>
         public int ExitCode => Status == HealthStatus.Critical ? 2 : Status == HealthStatus.Warning ? 1 : 0;
         public string LastBackupName { get; set; }
         public DateTime? LastBackupTime { get; set; }
-        public TimeSpan? LastBackupAge { get; set; }
+        /// <summary>LastBackupAge in seconds: the form exports carry (scripts read LastBackupAge, a TimeSpan).</summary>
+        public double? LastBackupAgeSeconds => Durations.Seconds(LastBackupAge);
+        internal TimeSpan? LastBackupAge { get; set; }
         public long? LastBackupSize { get; set; }
         public int BackupCount { get; set; }
         public long TotalSize { get; set; }
         public DateTime? OldestBackupTime { get; set; }
-        public TimeSpan Interval { get; set; }
+        /// <summary>Interval in seconds: the form exports carry (scripts read Interval, a TimeSpan).</summary>
+        public double IntervalSeconds => Durations.Seconds(Interval);
+        internal TimeSpan Interval { get; set; }
         public bool LastAttemptFailed { get; set; }
         public DateTime? LastFailureTime { get; set; }
         public string LastFailureErrorId { get; set; }

@@ -19,13 +19,15 @@ namespace BqBackup.Restore
         public string Origin { get; set; }
         public bool Passed => Reasons.Count == 0;
         public string Result => Passed ? "Passed" : "Failed";
-        public List<string> Reasons { get; } = new List<string>();
+        public ReasonList Reasons { get; } = new ReasonList();
         public bool ChecksumVerified { get; set; }
         public string IntegrityCheck { get; set; }
         public int? SchemaVersion { get; set; }
         public JobCounts Counts { get; set; }
         public long? DatabaseSize { get; set; }
-        public TimeSpan Duration { get; set; }
+        /// <summary>Duration in seconds: the form exports carry (scripts read Duration, a TimeSpan).</summary>
+        public double DurationSeconds => Durations.Seconds(Duration);
+        internal TimeSpan Duration { get; set; }
         public BackupInfo Backup { get; set; }
     }
 }

@@ -28,6 +28,8 @@ namespace BqBackup.Restore
         public int? SchemaVersion { get; set; }
         public JobCounts Counts { get; set; }
         public IReadOnlyList<MovedFile> MovedAside { get; set; }
-        public TimeSpan Duration { get; set; }
+        /// <summary>Duration in seconds: the form exports carry (scripts read Duration, a TimeSpan).</summary>
+        public double DurationSeconds => Durations.Seconds(Duration);
+        internal TimeSpan Duration { get; set; }
     }
 }

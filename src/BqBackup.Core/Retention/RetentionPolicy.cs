@@ -39,6 +39,13 @@ namespace BqBackup.Retention
             return int.TryParse(text, out var days) && days > 0 ? days : DefaultRetentionDays;
         }
 
+        /// <summary>With no rule at all, the seed's age rule as bunqueue's operators configured it (<see cref="DefaultDays"/>).</summary>
+        public RetentionPolicy WithDefaultRule(IEnvironment env)
+        {
+            if (!HasRule) RetentionDays = DefaultDays(env);
+            return this;
+        }
+
         public void Validate()
         {
             if (!HasRule)

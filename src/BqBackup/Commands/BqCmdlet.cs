@@ -21,6 +21,9 @@ namespace BqBackup.Commands
         private readonly Dictionary<string, (Stopwatch clock, TimeSpan last, long firstCompleted)> progressClocks = new Dictionary<string, (Stopwatch, TimeSpan, long)>();
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
 
+        /// <summary>Only the module's own cmdlets derive from this (it must be public because they are).</summary>
+        internal BqCmdlet() { }
+
         protected CancellationToken Cancellation => cancellation.Token;
 
         protected override void StopProcessing() => cancellation.Cancel();

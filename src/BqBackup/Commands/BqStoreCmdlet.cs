@@ -12,6 +12,9 @@ namespace BqBackup.Commands
     /// <summary>Cmdlets that work on a destination: a folder, or an S3 bucket and the settings to reach it.</summary>
     public abstract class BqStoreCmdlet : BqCmdlet
     {
+        /// <summary>Only the module's own cmdlets derive from this.</summary>
+        internal BqStoreCmdlet() { }
+
         /// <summary>The backup a -Latest or -At asks for (<paramref name="at"/> null: the newest), saying which was picked for -At.</summary>
         protected BackupInfo PickBackup(IEnumerable<BackupInfo> newestFirst, DateTime? at, string destination)
         {

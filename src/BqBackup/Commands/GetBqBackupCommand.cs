@@ -7,7 +7,7 @@ using BqBackup.Catalog;
 namespace BqBackup.Commands
 {
     /// <summary>Lists the backups in a destination, newest first: ours and bunqueue's own.</summary>
-    [Cmdlet(VerbsCommon.Get, "BqBackup", DefaultParameterSetName = "List")]
+    [Cmdlet(VerbsCommon.Get, "BqBackup", DefaultParameterSetName = "List", HelpUri = HelpLinks.GetBqBackup)]
     [OutputType(typeof(BackupInfo))]
     public sealed class GetBqBackupCommand : BqStoreCmdlet
     {

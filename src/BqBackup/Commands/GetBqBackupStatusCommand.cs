@@ -9,7 +9,7 @@ namespace BqBackup.Commands
     /// Backup health for a scheduled task or a monitoring agent: the newest backup's age and size,
     /// counts, and Healthy / Warning / Critical with the reasons.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "BqBackupStatus")]
+    [Cmdlet(VerbsCommon.Get, "BqBackupStatus", HelpUri = HelpLinks.GetBqBackupStatus)]
     [OutputType(typeof(BackupHealth), typeof(string))]
     public sealed class GetBqBackupStatusCommand : BqStoreCmdlet
     {

@@ -7,7 +7,7 @@ using BqBackup.Storage;
 namespace BqBackup.Commands
 {
     /// <summary>Takes a consistent snapshot of a bunqueue database, compresses it and stores it.</summary>
-    [Cmdlet(VerbsCommon.New, "BqBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.New, "BqBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.NewBqBackup)]
     [OutputType(typeof(BackupInfo))]
     public sealed class NewBqBackupCommand : BqStoreCmdlet
     {

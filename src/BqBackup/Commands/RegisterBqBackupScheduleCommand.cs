@@ -13,7 +13,7 @@ namespace BqBackup.Commands
     /// timer on Linux, a crontab line with -AsCron, a Scheduled Task on Windows. It takes no
     /// secret: the job reads credentials from -EnvironmentFile or the AWS profile -ProfileName.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Register, "BqBackupSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = InstallSet)]
+    [Cmdlet(VerbsLifecycle.Register, "BqBackupSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = InstallSet, HelpUri = HelpLinks.RegisterBqBackupSchedule)]
     [OutputType(typeof(ScheduleInfo), typeof(string))]
     public sealed class RegisterBqBackupScheduleCommand : BqCmdlet
     {

@@ -7,8 +7,9 @@ using BqBackup.Retention;
 namespace BqBackup.Commands
 {
     /// <summary>Deletes the backups a retention policy no longer keeps; never the newest one.</summary>
-    [Cmdlet(VerbsCommon.Remove, "BqBackupExpired", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DestinationSet)]
-    [OutputType(typeof(BackupInfo), typeof(RetentionDecision))]
+    [Cmdlet(VerbsCommon.Remove, "BqBackupExpired", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DestinationSet,
+        HelpUri = HelpLinks.RemoveBqBackupExpired)]
+    [OutputType(typeof(BackupInfo))]
     public sealed class RemoveBqBackupExpiredCommand : BqStoreCmdlet
     {
         private const string DestinationSet = "Destination";
@@ -51,15 +52,17 @@ namespace BqBackup.Commands
         [Parameter]
         public SwitchParameter IncludeBunqueueBackups { get; set; }
 
+        /// <summary>Outputs each backup removed; without it nothing is output (Get-BqBackupRetention previews).</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         private RetentionPolicy policy;
         private readonly List<BackupInfo> piped = new List<BackupInfo>();
 
         protected override void BeginProcessing()
         {
-            policy = BoundRetentionRules();
+            policy = BoundRetentionRules().WithDefaultRule(Environment);
             policy.IncludeBunqueueBackups = IncludeBunqueueBackups;
-            // With no rule at all, the seed's age rule as bunqueue's operators configured it.
-            if (!policy.HasRule) policy.RetentionDays = RetentionPolicy.DefaultDays(Environment);
             try { policy.Validate(); }
             catch (BqBackupException e) { Fail(e); }
         }
@@ -93,12 +96,10 @@ namespace BqBackup.Commands
                     var ctx = Context();
                     var all = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     var decisions = RetentionEvaluator.Evaluate(all, policy, System.DateTime.UtcNow);
-                    // -WhatIf answers with the decisions themselves, so a script can see every reason.
-                    var whatIf = WhatIfInEffect();
+                    // Nothing by default, the removed backups with -PassThru; -WhatIf only says "What if".
                     Guard(() => ExpiryEngine.Apply(store, decisions, ShouldProcess, ctx, onlyThese, outcome =>
                     {
-                        if (whatIf) WriteObject(outcome.Decision);
-                        if (outcome.Removed) WriteObject(outcome.Decision.Backup);
+                        if (outcome.Removed && PassThru) WriteObject(outcome.Decision.Backup);
                         if (outcome.Error != null) Report(outcome.Error);
                     }, policy.IncludeBunqueueBackups));
                 }
@@ -107,14 +108,6 @@ namespace BqBackup.Commands
             {
                 Fail(e);
             }
-        }
-
-        /// <summary>Whether this run only says what it would do: -WhatIf as given (-WhatIf:$false is not), else $WhatIfPreference.</summary>
-        private bool WhatIfInEffect()
-        {
-            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound))
-                return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
-            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
         }
     }
 }

@@ -10,7 +10,7 @@ namespace BqBackup.Commands
     /// Replaces a bunqueue database with a verified backup, keeping the old files aside. Takes one
     /// backup from the pipeline, or picks one in -Destination by -Name, -Latest or -At.
     /// </summary>
-    [Cmdlet(VerbsData.Restore, "BqBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = InputSet)]
+    [Cmdlet(VerbsData.Restore, "BqBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = InputSet, HelpUri = HelpLinks.RestoreBqBackup)]
     [OutputType(typeof(RestoreResult))]
     public sealed class RestoreBqBackupCommand : BqStoreCmdlet
     {

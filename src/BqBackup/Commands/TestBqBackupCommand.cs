@@ -11,7 +11,7 @@ namespace BqBackup.Commands
     /// Proves a backup restores: fetches it into a private temp folder, verifies its checksum,
     /// runs integrity_check and checks it is a bunqueue database, without touching anything live.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "BqBackup", DefaultParameterSetName = InputSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "BqBackup", DefaultParameterSetName = InputSet, HelpUri = HelpLinks.TestBqBackup)]
     [OutputType(typeof(BackupTestResult))]
     public sealed class TestBqBackupCommand : BqStoreCmdlet
     {

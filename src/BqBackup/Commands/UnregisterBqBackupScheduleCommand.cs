@@ -6,7 +6,7 @@ using BqBackup.Schedule;
 namespace BqBackup.Commands
 {
     /// <summary>Removes a schedule Register-BqBackupSchedule installed: disables the timer and deletes its units (or the Scheduled Task).</summary>
-    [Cmdlet(VerbsLifecycle.Unregister, "BqBackupSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Unregister, "BqBackupSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.UnregisterBqBackupSchedule)]
     public sealed class UnregisterBqBackupScheduleCommand : BqCmdlet
     {
         [Parameter(Position = 0)]

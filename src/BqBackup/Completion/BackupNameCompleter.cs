@@ -18,7 +18,7 @@ namespace BqBackup.Completion
     /// destination, a folder that does not exist, an unreachable endpoint, bad credentials)
     /// completes nothing and never throws.
     /// </summary>
-    public sealed class BackupNameCompleter : IArgumentCompleter
+    internal sealed class BackupNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)

@@ -12,7 +12,7 @@ namespace BqBackup.Completion
     /// (S3_BUCKET, or AWS_BUCKET, with S3_BACKUP_PREFIX, default backups/), then the folders that
     /// match what was typed. Never throws; nothing to offer completes nothing.
     /// </summary>
-    public sealed class DestinationCompleter : IArgumentCompleter
+    internal sealed class DestinationCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)

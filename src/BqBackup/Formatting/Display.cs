@@ -55,6 +55,28 @@ namespace BqBackup.Formatting
                 : Age(duration);
         }
 
+        /// <summary>
+        /// Text broken into lines of at most <paramref name="width"/> characters at spaces (a
+        /// longer word is cut), for a wrapped table column: PowerShell itself cuts a wrapped cell
+        /// mid-word. Empty for null.
+        /// </summary>
+        public static string Wrap(string text, int width)
+        {
+            if (string.IsNullOrEmpty(text) || width < 1) return text ?? string.Empty;
+            var lines = new System.Collections.Generic.List<string>();
+            var line = new System.Text.StringBuilder();
+            foreach (var word in text.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var rest = word;
+                if (line.Length > 0 && line.Length + 1 + rest.Length > width) { lines.Add(line.ToString()); line.Clear(); }
+                while (rest.Length > width) { lines.Add(rest.Substring(0, width)); rest = rest.Substring(width); }
+                if (line.Length > 0) line.Append(' ');
+                line.Append(rest);
+            }
+            if (line.Length > 0) lines.Add(line.ToString());
+            return string.Join("\n", lines);
+        }
+
         /// <summary>A UTC time as the views show it: "2026-11-24 03:00:00 UTC"; empty for null.</summary>
         public static string Time(DateTime? utc)
         {

@@ -6,7 +6,7 @@ namespace BqBackup.Formatting
     /// What a progress bar says about a transfer: bytes done of the total, the rate, the time left.
     /// Pure, so the arithmetic is tested without timing anything.
     /// </summary>
-    public static class ProgressText
+    internal static class ProgressText
     {
         // Below this the rate is noise (start-up, the first buffer), and the time left would jump about.
         public static readonly TimeSpan MinimumElapsedForRate = TimeSpan.FromMilliseconds(200);

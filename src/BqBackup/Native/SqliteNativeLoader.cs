@@ -34,18 +34,18 @@ namespace BqBackup.Native
         private static bool installed;
 
         /// <summary>The full path of the library the loader loaded; null until SQLite is first used, or when the runtime's own probing found it.</summary>
-        public static string LoadedFrom { get; private set; }
+        internal static string LoadedFrom { get; private set; }
 
         /// <summary>How the loader set itself up at import: "DllImportResolver", "Preloaded", or why it did nothing.</summary>
-        public static string Mechanism { get; private set; } = "NotInstalled";
+        internal static string Mechanism { get; private set; } = "NotInstalled";
 
         /// <summary>The library file this loader would use in this process, under the module folder; null when none applies.</summary>
-        public static string CandidatePath { get; private set; }
+        internal static string CandidatePath { get; private set; }
 
         public void OnImport() => Install(Path.GetDirectoryName(typeof(SqliteNativeLoader).Assembly.Location));
 
         /// <summary>The runtime identifier of an OS and process architecture: win-x64, linux-arm64, osx-arm64, …; null for an OS it does not know.</summary>
-        public static string RuntimeIdentifier(OSPlatform os, Architecture architecture, bool musl = false)
+        internal static string RuntimeIdentifier(OSPlatform os, Architecture architecture, bool musl = false)
         {
             string arch;
             switch (architecture)
@@ -67,14 +67,14 @@ namespace BqBackup.Native
         /// relative to it and with '/' separators: runtimes/&lt;rid&gt;/native/&lt;file&gt;, the file
         /// named as each OS names libraries (e_sqlite3.dll, libe_sqlite3.dylib, libe_sqlite3.so).
         /// </summary>
-        public static string RelativePath(string runtimeIdentifier)
+        internal static string RelativePath(string runtimeIdentifier)
         {
             if (string.IsNullOrWhiteSpace(runtimeIdentifier)) throw new ArgumentException("A runtime identifier is required.", nameof(runtimeIdentifier));
             return "runtimes/" + runtimeIdentifier + "/native/" + FileName(runtimeIdentifier);
         }
 
         /// <summary>The library's file name on the OS of a runtime identifier.</summary>
-        public static string FileName(string runtimeIdentifier)
+        internal static string FileName(string runtimeIdentifier)
         {
             if (runtimeIdentifier.StartsWith("win", StringComparison.OrdinalIgnoreCase)) return LibraryName + ".dll";
             if (runtimeIdentifier.StartsWith("osx", StringComparison.OrdinalIgnoreCase)
@@ -83,7 +83,7 @@ namespace BqBackup.Native
         }
 
         /// <summary>This process's runtime identifier (the process's architecture, not the machine's: x64 pwsh under Rosetta loads x64 code).</summary>
-        public static string CurrentRuntimeIdentifier()
+        internal static string CurrentRuntimeIdentifier()
         {
             var os = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? OSPlatform.Windows
                 : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? OSPlatform.OSX
@@ -94,7 +94,7 @@ namespace BqBackup.Native
         }
 
         /// <summary>Sets the loader up once per process for the module in <paramref name="moduleBase"/>; never throws.</summary>
-        public static void Install(string moduleBase)
+        internal static void Install(string moduleBase)
         {
             lock (Gate)
             {

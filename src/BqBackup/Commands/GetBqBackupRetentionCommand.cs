@@ -1,0 +1,77 @@
+using System;
+using System.Management.Automation;
+using BqBackup.Catalog;
+using BqBackup.Retention;
+
+namespace BqBackup.Commands
+{
+    /// <summary>
+    /// What a retention policy says of every backup in a destination, Keep or Remove and why:
+    /// the preview of Remove-BqBackupExpired with the same rules. Changes nothing.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "BqBackupRetention", HelpUri = HelpLinks.GetBqBackupRetention)]
+    [OutputType(typeof(RetentionDecision))]
+    public sealed class GetBqBackupRetentionCommand : BqStoreCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
+        public string Destination { get; set; }
+
+        [Parameter]
+        public int RetentionDays { get; set; }
+
+        [Parameter]
+        public int KeepLast { get; set; }
+
+        [Parameter]
+        public int KeepHourly { get; set; }
+
+        [Parameter]
+        public int KeepDaily { get; set; }
+
+        [Parameter]
+        public int KeepWeekly { get; set; }
+
+        [Parameter]
+        public int KeepMonthly { get; set; }
+
+        [Parameter]
+        public int KeepYearly { get; set; }
+
+        [Parameter]
+        public SwitchParameter IncludeBunqueueBackups { get; set; }
+
+        private RetentionPolicy policy;
+
+        protected override void BeginProcessing()
+        {
+            policy = BoundRetentionRules().WithDefaultRule(Environment);
+            policy.IncludeBunqueueBackups = IncludeBunqueueBackups;
+            try { policy.Validate(); }
+            catch (BqBackupException e) { Fail(e); }
+        }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                var destination = ResolveDestination(Destination);
+                using (var store = OpenStore(destination, createFolder: false))
+                {
+                    var ctx = Context();
+                    var all = Guard(() => new BackupCatalog(store, destination).List(ctx));
+                    foreach (var decision in RetentionEvaluator.Evaluate(all, policy, DateTime.UtcNow))
+                    {
+                        WriteVerbose($"{decision.Action} '{decision.Name}': {decision.Reason}.");
+                        WriteObject(decision);
+                    }
+                }
+            }
+            catch (BqBackupException e)
+            {
+                Fail(e);
+            }
+        }
+    }
+}
