@@ -46,7 +46,7 @@ Describe 'Remove-BqBackup' {
 
     It '-WhatIf changes nothing and says what it would remove' {
         $before = Get-FolderState $d.Path
-        Get-BqBackup -Destination $d.Path | Remove-BqBackup -WhatIf | Should -BeNullOrEmpty
+        Get-BqBackup -Destination $d.Path -Name 'backup-*' | Remove-BqBackup -WhatIf | Should -BeNullOrEmpty
         Remove-BqBackup -Destination $d.Path -Name * -WhatIf -IncludeBunqueueBackups | Should -BeNullOrEmpty
         Get-FolderState $d.Path | Should -Be $before
         $out = Invoke-ChildPwsh "Remove-BqBackup -Destination '$($d.Path)' -Name '$($d.Old)' -WhatIf"
