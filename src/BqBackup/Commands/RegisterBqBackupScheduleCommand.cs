@@ -110,10 +110,7 @@ namespace BqBackup.Commands
             return File.Exists(manifest) ? manifest : assembly;
         }
 
-        /// <summary>
-        /// The text itself (the crontab line), so it prints as one line (an object's view would wrap
-        /// it) and can go straight into a crontab; like Get-Content's lines, it carries what describes it.
-        /// </summary>
+        /// <summary>The crontab line itself, to print unwrapped and paste; like Get-Content's lines, it carries what describes it.</summary>
         private static PSObject AsText(SchedulePlan plan)
         {
             var line = new PSObject(plan.Text);
