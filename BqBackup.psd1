@@ -24,7 +24,8 @@
     TypesToProcess       = @('BqBackup.Types.ps1xml')
 
     CmdletsToExport      = @('New-BqBackup', 'Get-BqBackup', 'Restore-BqBackup', 'Test-BqBackup', 'Remove-BqBackup', 'Remove-BqBackupExpired',
-                             'Get-BqBackupRetention', 'Get-BqBackupStatus', 'Register-BqBackupSchedule', 'Unregister-BqBackupSchedule')
+                             'Get-BqBackupRetention', 'Get-BqBackupStatus', 'Register-BqBackupSchedule', 'Get-BqBackupSchedule',
+                             'Unregister-BqBackupSchedule')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -178,3 +178,68 @@ Describe 'Get-BqBackupRetention: the preview, every decision with its reason' {
         $e.FullyQualifiedErrorId | Should -Be 'InvalidRetention,BqBackup.Commands.GetBqBackupRetentionCommand'
     }
 }
+
+Describe 'Get-BqBackupSchedule' -Skip:$IsWindows {
+    BeforeEach {
+        $script:units = Join-Path $TestDrive ("units-" + [guid]::NewGuid().ToString('N'))
+        $script:dest = Join-Path $TestDrive 'schedule-backups'
+        $script:six = Register-BqBackupSchedule -Name 'nightly-a' -Path $db -Destination $dest -UnitDirectory $units -NoEnable -KeepDaily 7
+        $script:odd = Register-BqBackupSchedule -Name 'nightly-b' -Path $db -Destination $dest -UnitDirectory $units -NoEnable -Interval '01:45:00'
+        Register-BqBackupSchedule -Name 'other' -Path $db -Destination $dest -UnitDirectory $units -NoEnable -Interval '00:15:00' | Out-Null
+        # Someone else's units in the same folder are not ours to list.
+        Set-Content (Join-Path $units 'foreign.timer') "[Timer]`nOnCalendar=daily"
+        Set-Content (Join-Path $units 'foreign.service') "[Service]`nExecStart=/bin/true"
+    }
+
+    It 'lists what Register-BqBackupSchedule wrote, read back from the unit files, and nothing else' {
+        $listed = Get-BqBackupSchedule -UnitDirectory $units
+        $listed.Name | Should -Be 'nightly-a', 'nightly-b', 'other'
+        $listed | ForEach-Object { $_ | Should -BeOfType ([BqBackup.Schedule.ScheduleInfo]) }
+        $a = $listed | Where-Object Name -eq 'nightly-a'
+        $a.Kind | Should -Be 'Systemd'
+        $a.Interval | Should -Be ([timespan]::FromHours(6))
+        $a.Trigger | Should -Be $six.Trigger
+        $a.Files | Should -Be $six.Files
+        $a.Enabled | Should -BeFalse
+        $a.Command | Should -Match 'New-BqBackup .*Remove-BqBackupExpired -KeepDaily 7'
+        $b = $listed | Where-Object Name -eq 'nightly-b'
+        $b.Interval | Should -Be ([timespan]'01:45:00')
+        $b.Trigger | Should -Be $odd.Trigger
+        ($listed | Where-Object Name -eq 'other').Interval | Should -Be ([timespan]'00:15:00')
+    }
+
+    It 'takes names and wildcards; a name with nothing installed is ScheduleNotFound, non-terminating' {
+        (Get-BqBackupSchedule -UnitDirectory $units -Name 'nightly*').Name | Should -Be 'nightly-a', 'nightly-b'
+        Get-BqBackupSchedule -UnitDirectory $units -Name 'none*' | Should -BeNullOrEmpty
+        $errs = @()
+        $found = Get-BqBackupSchedule -UnitDirectory $units -Name 'missing', 'other' -ErrorVariable errs -ErrorAction SilentlyContinue
+        $found.Name | Should -Be 'other'
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'ScheduleNotFound,BqBackup.Commands.GetBqBackupScheduleCommand'
+    }
+
+    It 'an enabled timer (linked from timers.target.wants) is Enabled' {
+        $wants = New-Item -ItemType Directory (Join-Path $units 'timers.target.wants')
+        New-Item -ItemType SymbolicLink -Path (Join-Path $wants 'other.timer') -Target (Join-Path $units 'other.timer') | Out-Null
+        (Get-BqBackupSchedule -UnitDirectory $units -Name other).Enabled | Should -BeTrue
+    }
+
+    It 'an empty or missing folder lists nothing' {
+        Get-BqBackupSchedule -UnitDirectory (Join-Path $TestDrive 'no-units') | Should -BeNullOrEmpty
+    }
+
+    It 'pipes into Unregister-BqBackupSchedule: -WhatIf changes nothing, -Confirm:$false removes those piped only' {
+        $before = Get-FolderState $units
+        Get-BqBackupSchedule -UnitDirectory $units -Name 'nightly*' | Unregister-BqBackupSchedule -WhatIf
+        Get-FolderState $units | Should -Be $before
+        Get-BqBackupSchedule -UnitDirectory $units -Name 'nightly*' | Unregister-BqBackupSchedule -Confirm:$false
+        (Get-BqBackupSchedule -UnitDirectory $units).Name | Should -Be 'other'
+        Test-Path (Join-Path $units 'nightly-a.service') | Should -BeFalse
+        Test-Path (Join-Path $units 'foreign.timer') | Should -BeTrue
+    }
+
+    It 'Register-BqBackupSchedule -NoEnable output pipes into Unregister-BqBackupSchedule too' {
+        Register-BqBackupSchedule -Name 'piped' -Path $db -Destination $dest -UnitDirectory $units -NoEnable | Unregister-BqBackupSchedule -Confirm:$false
+        Test-Path (Join-Path $units 'piped.timer') | Should -BeFalse
+    }
+}

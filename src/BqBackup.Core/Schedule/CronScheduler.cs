@@ -23,6 +23,9 @@ namespace BqBackup.Schedule
         /// <summary>Nothing: a crontab line is the user's, and we do not read crontabs.</summary>
         public string Find(string name) => null;
 
+        /// <summary>Nothing, for the same reason: crontab -l shows the lines.</summary>
+        public System.Collections.Generic.IReadOnlyList<ScheduleInfo> List() => new ScheduleInfo[0];
+
         public SchedulePlan PlanInstall(ScheduleSettings s, bool replace) => new SchedulePlan
         {
             Name = s.Name,

@@ -29,5 +29,8 @@ namespace BqBackup.Schedule
 
         /// <summary>Deletes and runs what the plan says.</summary>
         void Remove(SchedulePlan plan, OperationContext context);
+
+        /// <summary>The schedules of ours installed here (Get-BqBackupSchedule), by name; nothing changed.</summary>
+        System.Collections.Generic.IReadOnlyList<ScheduleInfo> List();
     }
 }

@@ -117,6 +117,9 @@ namespace BqBackup.Schedule
 
         public void Remove(SchedulePlan plan, OperationContext context) => plan.Apply(runner, context);
 
+        /// <summary>The schedules whose unit files are in the unit folder (enabled: linked from timers.target.wants).</summary>
+        public System.Collections.Generic.IReadOnlyList<ScheduleInfo> List() => InstalledSchedules.FromSystemdUnits(folder);
+
         // -----------------------------------------------------------------------------------------
         // The unit files
         // -----------------------------------------------------------------------------------------
@@ -124,7 +127,7 @@ namespace BqBackup.Schedule
         public static string ServiceUnit(ScheduleSettings s)
         {
             var b = new StringBuilder();
-            b.Append("# Written by Register-BqBackupSchedule (BqBackup); remove with Unregister-BqBackupSchedule.\n");
+            b.Append(InstalledSchedules.UnitHeader).Append('\n');
             b.Append("# No secret is in this file: the job reads them from EnvironmentFile= or the AWS profile.\n");
             b.Append("[Unit]\n");
             b.Append("Description=BqBackup: back up the bunqueue database and expire old backups (").Append(s.Name).Append(")\n");
@@ -145,7 +148,7 @@ namespace BqBackup.Schedule
         public static string TimerUnit(ScheduleSettings s)
         {
             var b = new StringBuilder();
-            b.Append("# Written by Register-BqBackupSchedule (BqBackup); remove with Unregister-BqBackupSchedule.\n");
+            b.Append(InstalledSchedules.UnitHeader).Append('\n');
             b.Append("[Unit]\n");
             b.Append("Description=Run ").Append(ServiceFileName(s.Name)).Append(" every ").Append(ScheduleInterval.Describe(s.Interval)).Append('\n');
             b.Append("\n[Timer]\n");

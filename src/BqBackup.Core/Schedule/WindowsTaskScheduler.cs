@@ -98,6 +98,26 @@ namespace BqBackup.Schedule
 
         public void Remove(SchedulePlan plan, OperationContext context) => plan.Apply(runner, context);
 
+        /// <summary>
+        /// With <see cref="SchedulerOptions.FilesOnly"/> the task XML files in the folder; else the
+        /// registered tasks whose XML (schtasks /Query /XML) is one we wrote.
+        /// </summary>
+        public System.Collections.Generic.IReadOnlyList<ScheduleInfo> List()
+        {
+            if (filesOnly) return InstalledSchedules.FromTaskFiles(folder);
+            var found = new System.Collections.Generic.List<ScheduleInfo>();
+            // CSV, no header: "\name","next run","status" per task and trigger.
+            var names = runner.Run(schtasks, "/Query", "/FO", "CSV", "/NH").Split('\n')
+                .Select(l => l.Trim()).Where(l => l.StartsWith("\"\\", StringComparison.Ordinal))
+                .Select(l => l.Substring(2, l.IndexOf('"', 2) - 2)).Where(n => n.IndexOf('\\') < 0).Distinct(StringComparer.OrdinalIgnoreCase);
+            foreach (var name in names)
+            {
+                var info = InstalledSchedules.FromTaskXml(name, runner.Run(schtasks, "/Query", "/XML", "/TN", name), null, registered: true);
+                if (info != null) found.Add(info);
+            }
+            return found;
+        }
+
         // -----------------------------------------------------------------------------------------
         // The task
         // -----------------------------------------------------------------------------------------
@@ -121,7 +141,7 @@ namespace BqBackup.Schedule
             var task = E("Task", new XAttribute("version", "1.2"),
                 E("RegistrationInfo",
                     E("Author", "BqBackup"),
-                    E("Description", $"BqBackup: back up the bunqueue database every {ScheduleInterval.Describe(s.Interval)} and expire old backups. Written by Register-BqBackupSchedule; remove with Unregister-BqBackupSchedule -Name {s.Name}."),
+                    E("Description", $"{InstalledSchedules.TaskDescriptionPrefix}back up the bunqueue database every {ScheduleInterval.Describe(s.Interval)} and expire old backups. Written by Register-BqBackupSchedule; remove with Unregister-BqBackupSchedule -Name {s.Name}."),
                     E("URI", "\\" + s.Name)),
                 E("Triggers",
                     E("TimeTrigger",

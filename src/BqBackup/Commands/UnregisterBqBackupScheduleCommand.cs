@@ -4,14 +4,22 @@ using BqBackup.Schedule;
 namespace BqBackup.Commands
 {
     /// <summary>Removes a schedule Register-BqBackupSchedule installed: disables the timer and deletes its units (or the Scheduled Task).</summary>
-    [Cmdlet(VerbsLifecycle.Unregister, "BqBackupSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.UnregisterBqBackupSchedule)]
+    [Cmdlet(VerbsLifecycle.Unregister, "BqBackupSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = NameSet,
+        HelpUri = HelpLinks.UnregisterBqBackupSchedule)]
     public sealed class UnregisterBqBackupScheduleCommand : BqCmdlet
     {
-        [Parameter(Position = 0)]
+        private const string NameSet = "Name";
+        private const string InputSet = "InputObject";
+
+        [Parameter(Position = 0, ParameterSetName = NameSet)]
         public string Name { get; set; } = ScheduleSettings.DefaultName;
 
+        /// <summary>Schedules from Get-BqBackupSchedule (or Register-BqBackupSchedule): removed where their files are; one not enabled by deleting its files only.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        public ScheduleInfo[] InputObject { get; set; }
+
         /// <summary>Where the unit files are (on Windows with -NoDisable, the task XML).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = NameSet)]
         [ValidateNotNullOrEmpty]
         public string UnitDirectory { get; set; } = SystemdScheduler.DefaultUnitDirectory;
 
@@ -19,8 +27,33 @@ namespace BqBackup.Commands
         [Parameter]
         public SwitchParameter NoDisable { get; set; }
 
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName != InputSet) return;
+            foreach (var schedule in InputObject)
+            {
+                if (schedule == null) continue;
+                try
+                {
+                    ScheduleValidation.ValidateName(schedule.Name);
+                    var options = InstalledSchedules.RemovalOptions(schedule);
+                    options.FilesOnly |= NoDisable;
+                    options.WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+                    var scheduler = Schedulers.For(schedule.Kind, options);
+                    var plan = scheduler.PlanRemove(schedule.Name);
+                    if (ShouldProcess(plan.Description, plan.Question, "Unregister-BqBackupSchedule")) scheduler.Remove(plan, Context());
+                }
+                catch (BqBackupException e)
+                {
+                    // One schedule of several: the others are still removed.
+                    Report(e);
+                }
+            }
+        }
+
         protected override void EndProcessing()
         {
+            if (ParameterSetName == InputSet) return;
             try
             {
                 ScheduleValidation.ValidateName(Name);
