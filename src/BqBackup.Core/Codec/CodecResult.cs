@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 namespace BqBackup.Codec
 {
     /// <summary>What one pass over a database's bytes learned: its length and SHA-256.</summary>
-    public sealed class CodecResult
+    internal sealed class CodecResult
     {
         public long RawBytes { get; set; }
         public long EncodedBytes { get; set; }

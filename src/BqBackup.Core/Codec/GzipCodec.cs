@@ -9,7 +9,7 @@ namespace BqBackup.Codec
     /// Compression and its reverse as one streaming pass that also hashes the uncompressed bytes,
     /// so nothing is read twice and nothing is held in memory but a buffer.
     /// </summary>
-    public static class GzipCodec
+    internal static class GzipCodec
     {
         private const int BufferSize = 1 << 20;
 

@@ -14,7 +14,7 @@ namespace BqBackup.IO
     /// latency; on an idle machine the backup still gets every core. The process's thread pool is
     /// left alone: a lowered priority cannot be raised back without privileges.
     /// </summary>
-    public sealed class BackgroundScheduler : TaskScheduler
+    internal sealed class BackgroundScheduler : TaskScheduler
     {
         /// <summary>The nice value the threads run at on Linux.</summary>
         public const int Nice = 10;

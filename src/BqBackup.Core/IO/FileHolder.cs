@@ -5,7 +5,7 @@ using System.Linq;
 
 namespace BqBackup.IO
 {
-    public sealed class FileHolder
+    internal sealed class FileHolder
     {
         public FileHolder(int processId, string processName, string path)
         {

@@ -10,7 +10,7 @@ namespace BqBackup.IO
     /// descriptors are the only witness that a server still uses the database. Linux reads
     /// /proc/*/fd (other users' processes need root to be seen); elsewhere it answers empty.
     /// </summary>
-    public static class OpenFileDetector
+    internal static class OpenFileDetector
     {
         public static IReadOnlyList<FileHolder> FindHolders(IEnumerable<string> paths)
         {

@@ -8,7 +8,7 @@ namespace BqBackup.Schedule
     /// PowerShell (its values as single-quoted literals), then its argv once for where it goes:
     /// systemd's ExecStart=, sh (plus cron's %), or the Windows command line.
     /// </summary>
-    public static class Quoting
+    internal static class Quoting
     {
         /// <summary>
         /// A PowerShell string literal: single-quoted, with every quote character PowerShell

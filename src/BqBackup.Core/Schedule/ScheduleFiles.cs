@@ -6,7 +6,7 @@ using BqBackup.IO;
 namespace BqBackup.Schedule
 {
     /// <summary>The few file operations the schedule cmdlets do: unit files in, unit files out, a look at the environment file.</summary>
-    public static class ScheduleFiles
+    internal static class ScheduleFiles
     {
         /// <summary>Unit files are read by systemd and by anyone who inspects the system: 0644, and they hold no secret.</summary>
         public const uint UnitFileMode = 0x1A4; // 0644

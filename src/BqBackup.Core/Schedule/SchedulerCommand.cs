@@ -5,7 +5,7 @@ using System.Linq;
 namespace BqBackup.Schedule
 {
     /// <summary>Runs the scheduler's own tools (systemctl, schtasks.exe) for real; a failure is ScheduleCommandFailed with what the tool said.</summary>
-    public sealed class SchedulerCommand : ICommandRunner
+    internal sealed class SchedulerCommand : ICommandRunner
     {
         public static readonly SchedulerCommand Instance = new SchedulerCommand();
 

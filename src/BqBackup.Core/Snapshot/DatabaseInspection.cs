@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace BqBackup.Snapshot
 {
     /// <summary>What a bunqueue database holds, read from a snapshot (never from the live file).</summary>
-    public sealed class DatabaseInspection
+    internal sealed class DatabaseInspection
     {
         public int? SchemaVersion { get; set; }
         public JobCounts Counts { get; set; }

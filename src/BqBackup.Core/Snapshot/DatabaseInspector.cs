@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace BqBackup.Snapshot
 {
-    public static class DatabaseInspector
+    internal static class DatabaseInspector
     {
         /// <summary>
         /// The tables without which bunqueue would start on the file as if it were empty, or lose

@@ -13,7 +13,7 @@ namespace BqBackup.Snapshot
     /// the -wal, never blocks bunqueue's writers (WAL readers don't), and writes a compact copy in
     /// rollback mode, so the copy never drags a -wal of its own along.
     /// </summary>
-    public static class SqliteSnapshot
+    internal static class SqliteSnapshot
     {
         public static void Take(string sourcePath, string targetPath, OperationContext ctx)
         {

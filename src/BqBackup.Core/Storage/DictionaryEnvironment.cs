@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace BqBackup.Storage
 {
-    public sealed class DictionaryEnvironment : IEnvironment
+    internal sealed class DictionaryEnvironment : IEnvironment
     {
         private readonly IDictionary<string, string> values;
         public DictionaryEnvironment(IDictionary<string, string> values) { this.values = values; }

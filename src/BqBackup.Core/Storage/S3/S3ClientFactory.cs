@@ -11,7 +11,7 @@ namespace BqBackup.Storage.S3
     /// first, then bunqueue's S3_* variables (or their AWS_* aliases), then an AWS profile, then the
     /// SDK's default chain. Provider quirks follow from the endpoint, never from the user.
     /// </summary>
-    public static class S3ClientFactory
+    internal static class S3ClientFactory
     {
         public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
