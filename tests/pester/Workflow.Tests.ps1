@@ -118,9 +118,11 @@ Describe 'Get-BqBackup' {
         Get-BqBackup -Destination $dest -Name 'backup-*' | Should -HaveCount 4
     }
 
-    It 'shows a table with the columns operators read' {
+    It 'shows a table with the columns operators read, and the rest in the list' {
         $table = Get-BqBackup -Destination $dest | Format-Table | Out-String -Width 200
-        foreach ($column in 'Name', 'Timestamp (UTC)', 'Age', 'Size', 'Jobs', 'Origin', 'Status') { $table | Should -Match ([regex]::Escape($column)) }
+        foreach ($column in 'Name', 'Timestamp (UTC)', 'Age', 'Size', 'Status') { $table | Should -Match ([regex]::Escape($column)) }
+        $list = Get-BqBackup -Destination $dest -Latest | Format-List | Out-String -Width 200
+        foreach ($item in 'Origin', 'Counts') { $list | Should -Match "(?m)^$item\s+:" }
     }
 
     It 'lists backups written by bunqueue''s own built-in backup, marked by Origin' {
