@@ -117,13 +117,43 @@ namespace BqBackup.Storage.S3
         public void Put(string key, byte[] content, string contentType, bool overwrite, CancellationToken cancellation)
         {
             var full = FullKey(key);
-            // Best effort: without conditional writes a race between two writers cannot be excluded.
+            // If-None-Match: * makes the refusal atomic where the server honours it (AWS S3 since 2024,
+            // MinIO, R2); the look first is all that servers which ignore it (s3rver) get.
             if (!overwrite && Stat(key, cancellation) != null) throw Conflict(key);
-            S3Errors.Call(this, "write", key, () => Client.PutObjectAsync(new PutObjectRequest
+            Write("write", key, !overwrite, conditional => Client.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = Bucket, Key = full, InputStream = new MemoryStream(content, writable: false), ContentType = contentType,
-                UseChunkEncoding = false, AutoCloseStream = true,
+                UseChunkEncoding = false, AutoCloseStream = true, IfNoneMatch = conditional ? "*" : null,
             }, cancellation), cancellation);
+        }
+
+        /// <summary>False once the server answered a conditional write with 501 Not Implemented.</summary>
+        private volatile bool conditionalWrites = true;
+
+        /// <summary>
+        /// A write that refuses an existing key when <paramref name="exclusive"/>: sent with
+        /// If-None-Match: *, and a server's 412 (or 409 ConditionalRequestConflict) is
+        /// BackupNameConflict. A server that does not implement the header gets the write again
+        /// without it, and never again with it.
+        /// </summary>
+        internal void Write(string what, string key, bool exclusive, Func<bool, System.Threading.Tasks.Task> call, CancellationToken cancellation)
+        {
+            S3Errors.Call(this, what, key, async () =>
+            {
+                if (exclusive && conditionalWrites)
+                {
+                    try
+                    {
+                        await call(true).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (AmazonS3Exception e) when (S3Errors.IsNotImplemented(e))
+                    {
+                        conditionalWrites = false;
+                    }
+                }
+                await call(false).ConfigureAwait(false);
+            }, cancellation);
         }
 
         public IStoreUpload BeginUpload(string key, string contentType, CancellationToken cancellation) =>
