@@ -83,7 +83,7 @@ Describe 'README examples are help examples' {
 Describe 'The README error table' {
     BeforeAll {
         # ErrorIds has its own file (one public type per file); it once lived in BqBackupException.cs.
-        $source = (Get-ChildItem (Join-Path $RepoRoot 'src/BqBackup.Core') -Filter '*.cs' | Where-Object Name -in 'ErrorIds.cs', 'BqBackupException.cs' | Get-Content -Raw) -join "`n
+        $source = (Get-ChildItem (Join-Path $RepoRoot 'src/BqBackup.Core') -Filter '*.cs' | Where-Object Name -in 'ErrorIds.cs', 'BqBackupException.cs' | Get-Content -Raw) -join "`n"
         $class = [regex]::Match($source, '(?s)public static class ErrorIds\s*\{(.*?)\n    \}').Groups[1].Value
         $script:ErrorIds = @([regex]::Matches($class, 'public const string (\w+) = "(\w+)";') | ForEach-Object { $_.Groups[2].Value })
         $rows = [regex]::Matches((Get-ReadmeSection 'Errors'), '(?m)^\|\s*([^|]+?)\s*\|') | ForEach-Object { $_.Groups[1].Value } |

@@ -39,6 +39,7 @@ namespace BqBackup.Backup
         /// <summary>The first free name of the second of <paramref name="takenAt"/> from <paramref name="firstSequence"/> on, claimed.</summary>
         public static NameClaim Take(IBackupStore store, DateTime takenAt, string runId, int firstSequence, OperationContext ctx)
         {
+            var unreadable = 0;
             for (var sequence = firstSequence; sequence < MaxSequence; sequence++)
             {
                 var claim = new NameClaim(store, BackupNaming.NameFor(takenAt, sequence), runId, sequence);
@@ -51,9 +52,13 @@ namespace BqBackup.Backup
                 {
                     continue;
                 }
-                if (claim.Holder(ctx.Cancellation, out _) == runId) return claim;
+                var holder = claim.Holder(ctx.Cancellation, out _, out var failure);
+                if (holder == runId) return claim;
                 // Another run replaced our claim: the name is its own now, and its sidecar is not ours to delete.
                 ctx.WriteVerbose($"'{claim.Name}' was claimed by another backup at the same moment; trying the next name.");
+                // A claim that cannot be read back is nobody's for sure (s3rver, overwritten by two writers at
+                // once, can keep one's bytes under the other's checksum); a store that reads nothing back is broken.
+                if (failure != null && ++unreadable >= 3) throw failure;
             }
             throw new BqBackupException(ErrorIds.BackupNameConflict, BqErrorCategory.WriteError,
                 $"No free backup name for {takenAt:yyyy-MM-dd HH:mm:ss} UTC in '{store.Location}': {MaxSequence - 1} backups of that second exist.", store.Location,
@@ -102,9 +107,15 @@ namespace BqBackup.Backup
             }
         }
 
-        /// <summary>The run id the sidecar holds now (null when it holds none); <paramref name="exists"/> false when it is gone.</summary>
-        private string Holder(CancellationToken cancellation, out bool exists)
+        private string Holder(CancellationToken cancellation, out bool exists) => Holder(cancellation, out exists, out _);
+
+        /// <summary>
+        /// The run id the sidecar holds now (null when it holds none, or cannot be read: then
+        /// <paramref name="failure"/> says why); <paramref name="exists"/> false when it is gone.
+        /// </summary>
+        private string Holder(CancellationToken cancellation, out bool exists, out BqBackupException failure)
         {
+            failure = null;
             // A server that overwrites in place (s3rver) can fail a read that meets a concurrent write: read again.
             for (var attempt = 1; ; attempt++)
             {
@@ -112,8 +123,15 @@ namespace BqBackup.Backup
                 {
                     return ReadHolder(cancellation, out exists);
                 }
-                catch (BqBackupException e) when (e.ErrorId == ErrorIds.StoreError && attempt < 5)
+                catch (Exception e) when (e is IOException || e is BqBackupException bq && bq.ErrorId == ErrorIds.StoreError)
                 {
+                    if (attempt == 4)
+                    {
+                        failure = e as BqBackupException ?? new BqBackupException(ErrorIds.StoreError, BqErrorCategory.ReadError,
+                            $"Cannot read '{MetadataName}' back from '{store.Location}': {e.Message}", MetadataName, "Retry; check the store.", e);
+                        exists = true;
+                        return null;
+                    }
                     cancellation.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(50 * attempt));
                     cancellation.ThrowIfCancellationRequested();
                 }

@@ -24,7 +24,12 @@ namespace BqBackup.Tests.Storage
     {
         public static readonly DateTime Second = new DateTime(2026, 2, 3, 4, 5, 6, DateTimeKind.Utc);
 
-        public static void RunAndCheck(IBackupStore store, int count, bool racing)
+        /// <param name="atomicWrites">
+        /// False for a server that can leave an object overwritten by two writers at once with one's
+        /// bytes and the other's checksum (s3rver): a claim that cannot be read back is given up, so
+        /// names may skip a number and orphaned claims (sidecars without a body) may stay behind.
+        /// </param>
+        public static void RunAndCheck(IBackupStore store, int count, bool racing, bool atomicWrites = true)
         {
             using (var temp = new TempDir())
             {
@@ -44,8 +49,9 @@ namespace BqBackup.Tests.Storage
 
                 // All succeeded, under distinct names of that second.
                 Assert.Equal(count, results.Select(r => r.Name).Distinct().Count());
-                var expected = Enumerable.Range(1, count).Select(n => BackupNaming.NameFor(Second, n)).OrderBy(n => n, StringComparer.Ordinal);
-                Assert.Equal(expected, results.Select(r => r.Name).OrderBy(n => n, StringComparer.Ordinal));
+                var ofThatSecond = Enumerable.Range(1, count + 20).Select(n => BackupNaming.NameFor(Second, n)).ToList();
+                Assert.All(results, r => Assert.Contains(r.Name, ofThatSecond));
+                if (atomicWrites) Assert.Equal(ofThatSecond.Take(count).OrderBy(n => n, StringComparer.Ordinal), results.Select(r => r.Name).OrderBy(n => n, StringComparer.Ordinal));
 
                 // Every one lists as a sound backup whose sidecar matches its body, and passes the test a restore makes.
                 var listed = new BackupCatalog(store, store.Location).List(ctx);
@@ -62,8 +68,11 @@ namespace BqBackup.Tests.Storage
                     Assert.True(test.Passed, string.Join("; ", test.Reasons));
                     Assert.True(test.ChecksumVerified);
                 }
-                // Nothing else: no claim or sidecar left without its body.
-                Assert.Equal(2 * count, store.List(CancellationToken.None).Count);
+                // Nothing else: no claim or sidecar left without its body (but the orphaned claims a non-atomic server leaves).
+                var keys = store.List(CancellationToken.None).Select(o => o.Key).ToList();
+                var extra = keys.Except(listed.SelectMany(b => new[] { b.Name, b.MetadataName })).ToList();
+                if (atomicWrites) Assert.Empty(extra);
+                Assert.All(extra, k => Assert.True(BackupNaming.IsMetadataName(k) && !keys.Contains(k.Substring(0, k.Length - BackupNaming.MetadataSuffix.Length)), k));
                 if (racing) Assert.True(racer.HeldAtBarrier >= 2, "the runs were meant to race for one name");
             }
         }

@@ -111,7 +111,7 @@ namespace BqBackup.Storage.S3
             if (stat.Size > 2L * MinimumPartSize)
                 return new RangedReadStream(this, key, full, stat.Size, MinimumPartSize, PartsInFlight, cancellation);
             var response = S3Errors.Call(this, "read", key, () => Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = full }, cancellation), cancellation);
-            return new ResponseStream(response);
+            return new ResponseStream(this, key, response);
         }
 
         public void Put(string key, byte[] content, string contentType, bool overwrite, CancellationToken cancellation)
@@ -175,15 +175,25 @@ namespace BqBackup.Storage.S3
         /// <summary>Keeps the response alive while its body is read, and releases the connection after.</summary>
         private sealed class ResponseStream : Stream
         {
+            private readonly S3Store store;
+            private readonly string key;
             private readonly GetObjectResponse response;
-            public ResponseStream(GetObjectResponse response) { this.response = response; }
+            public ResponseStream(S3Store store, string key, GetObjectResponse response) { this.store = store; this.key = key; this.response = response; }
             public override bool CanRead => true;
             public override bool CanSeek => false;
             public override bool CanWrite => false;
             public override long Length => response.ContentLength;
             public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
             public override void Flush() { }
-            public override int Read(byte[] buffer, int offset, int count) => response.ResponseStream.Read(buffer, offset, count);
+            /// <summary>What the SDK throws mid-body (a checksum that does not match, a dropped connection) is a StoreError, never a raw exception.</summary>
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                try { return response.ResponseStream.Read(buffer, offset, count); }
+                catch (Exception e) when (!(e is OperationCanceledException))
+                {
+                    throw S3Errors.Map(store, "read", key, e);
+                }
+            }
             public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
             public override void SetLength(long value) => throw new NotSupportedException();
             public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
