@@ -26,7 +26,6 @@ namespace BqBackup.Retention
             if (candidates.Count > 0) keptBy[candidates[0]].Add("newest backup (always kept)");
             if (policy.RetentionDays.HasValue)
             {
-                var now = nowUtc.ToUniversalTime();
                 // -RetentionDays 3000000 reaches before year 1: it keeps everything, not an overflow.
                 var cutoff = policy.RetentionDays.Value >= (now - DateTime.MinValue).TotalDays ? DateTime.MinValue : now.AddDays(-policy.RetentionDays.Value);
                 foreach (var b in candidates.Where(b => b.Timestamp >= cutoff)) keptBy[b].Add($"within {policy.RetentionDays} day(s)");
