@@ -33,6 +33,7 @@ BeforeAll {
         'Test-BqBackup'                = @{ Destination = $dest; Latest = $true }
         'Remove-BqBackupExpired'       = @{ Destination = $dest; KeepLast = 50; Confirm = $false }
         'Remove-BqBackup'              = @{ Destination = $dest; Name = 'backup-1999-01-01T00-00-00.db.gz'; Confirm = $false }
+        'Get-BqBackupRetention'        = @{ Destination = $dest; KeepLast = 50 }
         'Get-BqBackupStatus'           = @{ Destination = $dest }
         'Get-BqBackupSchedule'         = @{ UnitDirectory = $units }
         'Register-BqBackupSchedule'    = @{ Name = 'bqsweep'; Path = $db; Destination = $dest; UnitDirectory = $units; NoEnable = $true; Force = $true; Confirm = $false }

@@ -6,7 +6,7 @@ namespace BqBackup.Storage
     /// URLs as they may be printed: the user-info part (KEY:SECRET@) and the query string (a
     /// pre-signed URL's signature) are replaced by ***, whatever else is wrong with the text.
     /// </summary>
-    internal static class UrlRedaction
+    public static class UrlRedaction
     {
         private static readonly Regex UserInfo = new Regex(@"(?<=^[A-Za-z][A-Za-z0-9+.\-]*://)[^/?#]*@", RegexOptions.CultureInvariant);
         private static readonly Regex Query = new Regex(@"[?#].*$", RegexOptions.CultureInvariant | RegexOptions.Singleline);

@@ -41,7 +41,10 @@ namespace BqBackup.Binding
                 case string s: return s;
                 case System.Security.SecureString secure: return new System.Net.NetworkCredential(string.Empty, secure).Password;
                 default:
-                    throw new PSArgumentException("-SecretKey takes a string or a SecureString.", "SecretKey");
+                    // A documented ErrorId, as every other refusal of the S3 settings is.
+                    throw new BqBackupException(ErrorIds.InvalidCredentials, BqErrorCategory.InvalidArgument,
+                        "-SecretKey takes a string or a SecureString.", "SecretKey",
+                        "Give -SecretKey as a string or a SecureString, or the key pair as -Credential.");
             }
         }
 
