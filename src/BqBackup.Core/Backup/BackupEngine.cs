@@ -136,6 +136,7 @@ namespace BqBackup.Backup
                         MetadataName = metaName, LastModified = DateTimeOffset.UtcNow,
                     };
                     BackupCatalog.ApplyMetadata(info, meta, problem: null);
+                    BackupCatalog.MarkListed(info, store);
                     return info;
                 }
             }
