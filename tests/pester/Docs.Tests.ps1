@@ -93,7 +93,7 @@ Describe 'The README pipelines' {
         $section = Get-ReadmeSection 'S3-compatible storage'
         foreach ($p in 'EndpointUrl', 'Region', 'AccessKey', 'SecretKey', 'Credential', 'SessionToken', 'ProfileName', 'ProfileLocation', 'ForcePathStyleAddressing', 'BucketName', 'KeyPrefix') {
             (Get-Command Get-BqBackup).Parameters.Keys | Should -Contain $p
-            $section | Should -Match "-$p"
+            ($section -match ('-' + $p + '\b')) | Should -BeTrue -Because "the README's S3 section should name -$p"
         }
     }
 }
