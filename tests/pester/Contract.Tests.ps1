@@ -48,6 +48,15 @@ Describe 'The cmdlets'' parameters are their contract' {
         @{ Command = 'Get-BqBackupRetention'; Name = 'KeepLast'; Type = 'int' }
         @{ Command = 'Get-BqBackupRetention'; Name = 'KeepDaily'; Type = 'int' }
         @{ Command = 'Get-BqBackupRetention'; Name = 'IncludeBunqueueBackups'; Type = 'switch' }
+        @{ Command = 'New-BqBackup'; Name = 'LiteralPath'; Type = 'string[]' }
+        @{ Command = 'Restore-BqBackup'; Name = 'StoreSettings'; Type = 'BqBackup.Storage.StoreSettings' }
+        @{ Command = 'Get-BqBackup'; Name = 'SecretKey'; Type = 'string' }
+        @{ Command = 'Get-BqBackup'; Name = 'SessionToken'; Type = 'string' }
+        @{ Command = 'Get-BqBackup'; Name = 'Credential'; Type = 'object' }
+        @{ Command = 'Get-BqBackup'; Name = 'ProfileLocation'; Type = 'string' }
+        @{ Command = 'Get-BqBackup'; Name = 'ForcePathStyleAddressing'; Type = 'bool' }
+        @{ Command = 'Get-BqBackup'; Name = 'BucketName'; Type = 'string' }
+        @{ Command = 'Get-BqBackup'; Name = 'KeyPrefix'; Type = 'string' }
     ) {
         Get-Command $Command | Should -HaveParameter $Name -Type $Type
     }

@@ -46,6 +46,7 @@ namespace BqBackup.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             policy = BoundRetentionRules().WithDefaultRule(Environment);
             policy.IncludeBunqueueBackups = IncludeBunqueueBackups;
             try { policy.Validate(); }
@@ -54,9 +55,11 @@ namespace BqBackup.Commands
 
         protected override void ProcessRecord()
         {
+            // Each destination (one given, or one per piped object) is judged on its own.
+            var destination = DestinationFor(Destination);
+            if (destination == null) return;
             try
             {
-                var destination = ResolveDestination(Destination);
                 using (var store = OpenStore(destination, createFolder: false))
                 {
                     var ctx = Context();
@@ -70,7 +73,8 @@ namespace BqBackup.Commands
             }
             catch (BqBackupException e)
             {
-                Fail(e);
+                // This destination (unreachable, RetentionWouldRemoveAll): reported for it, the next still judged.
+                Report(e);
             }
         }
     }

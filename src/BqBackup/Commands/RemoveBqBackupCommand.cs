@@ -40,30 +40,59 @@ namespace BqBackup.Commands
 
         private readonly List<BackupInfo> piped = new List<BackupInfo>();
 
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            // A malformed -Name is a bad argument whatever the destination: it stops the command.
+            try { if (Name != null) foreach (var n in Name) BackupNamePattern.Parse(n); }
+            catch (BqBackupException e) { Fail(e); }
+        }
+
         protected override void ProcessRecord()
         {
-            if (InputObject != null) piped.AddRange(InputObject.Where(b => b != null));
+            if (ParameterSetName == NameSet)
+            {
+                var destination = DestinationFor(Destination);
+                if (destination != null)
+                    RemoveFrom(destination, null, listing => BackupRemoval.SelectByName(listing, Name, IncludeBunqueueBackups, destination, Report, WriteVerbose));
+                return;
+            }
+            foreach (var backup in InputObject ?? new BackupInfo[0])
+            {
+                try
+                {
+                    PipedBackup.RequireComplete(backup, MyInvocation.MyCommand.Name);
+                    piped.Add(backup);
+                }
+                catch (BqBackupException e)
+                {
+                    Report(e);
+                }
+            }
         }
 
         protected override void EndProcessing()
         {
-            if (ParameterSetName == NameSet)
+            if (ParameterSetName == NameSet || piped.Count == 0) return;
+            if (BucketName != null)
+                Fail(new BqBackupException(ErrorIds.DestinationConflict, BqErrorCategory.InvalidArgument,
+                    $"-BucketName '{BucketName}' was given with piped backups, which name their own destination.", BucketName,
+                    "Leave out -BucketName and -KeyPrefix when piping backups."));
+            // Piped backups of one store (the same destination reached with the same settings) are removed with one listing.
+            foreach (var group in piped.GroupBy(b => (b.Destination, b.StoreSettings)))
             {
                 string destination;
-                try { destination = ResolveDestination(Destination); }
-                catch (BqBackupException e) { Fail(e); return; }
-                RemoveFrom(destination, listing => BackupRemoval.SelectByName(listing, Name, IncludeBunqueueBackups, destination, Report, WriteVerbose));
-                return;
+                try { destination = ResolveDestination(group.Key.Destination); }
+                catch (BqBackupException e) { Report(e); continue; }
+                RemoveFrom(destination, group.Key.StoreSettings, listing => BackupRemoval.SelectPiped(listing, group, IncludeBunqueueBackups, destination, Report));
             }
-            foreach (var group in piped.GroupBy(b => b.Destination))
-                RemoveFrom(group.Key, listing => BackupRemoval.SelectPiped(listing, group, IncludeBunqueueBackups, group.Key, Report));
         }
 
-        private void RemoveFrom(string destination, System.Func<IReadOnlyList<BackupInfo>, IReadOnlyList<BackupInfo>> select)
+        private void RemoveFrom(string destination, Storage.StoreSettings carried, System.Func<IReadOnlyList<BackupInfo>, IReadOnlyList<BackupInfo>> select)
         {
             try
             {
-                using (var store = OpenStore(destination, createFolder: false))
+                using (var store = OpenStore(destination, createFolder: false, carried))
                 {
                     var ctx = Context();
                     var listing = Guard(() => new BackupCatalog(store, destination).List(ctx));
@@ -84,8 +113,8 @@ namespace BqBackup.Commands
             }
             catch (BqBackupException e)
             {
-                // The destination itself (not found, unreachable, refused): nothing could be removed there.
-                Fail(e);
+                // This destination (not found, unreachable, refused): nothing was removed there; the next input is still processed.
+                Report(e);
             }
         }
     }
