@@ -82,7 +82,7 @@ Describe 'README examples are help examples' {
 
 Describe 'The README error table' {
     BeforeAll {
-        $source = Get-Content -Raw (Join-Path $RepoRoot 'src/BqBackup.Core/BqBackupException.cs')
+        $source = Get-Content -Raw (Join-Path $RepoRoot 'src/BqBackup.Core/ErrorIds.cs')
         $class = [regex]::Match($source, '(?s)public static class ErrorIds\s*\{(.*?)\n    \}').Groups[1].Value
         $script:ErrorIds = @([regex]::Matches($class, 'public const string (\w+) = "(\w+)";') | ForEach-Object { $_.Groups[2].Value })
         $rows = [regex]::Matches((Get-ReadmeSection 'Errors'), '(?m)^\|\s*([^|]+?)\s*\|') | ForEach-Object { $_.Groups[1].Value } |

@@ -46,6 +46,7 @@ namespace BqBackup.Backup
 
         public static BackupInfo Run(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx)
         {
+            options.Validate();
             var clock = Stopwatch.StartNew();
             var takenAt = options.UtcNow();
             using (var temp = new PrivateTempDirectory("snapshot", options.TempRoot))
@@ -80,7 +81,7 @@ namespace BqBackup.Backup
         private static BackupInfo Store(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx,
             string snapshot, DateTime takenAt, System.Threading.Tasks.Task<(string integrity, DatabaseInspection inspection)> check, Stopwatch clock)
         {
-            var name = ChooseName(store, takenAt, ctx);
+            var name = ChooseName(store, takenAt, options.Encryption != null, ctx);
             var metaName = BackupNaming.MetadataNameFor(name);
             ctx.WriteVerbose($"Storing as '{name}' in '{store.Location}'.");
 
@@ -88,10 +89,14 @@ namespace BqBackup.Backup
             try
             {
                 CodecResult encoded;
-                using (var upload = store.BeginUpload(name, "application/gzip", ctx.Cancellation))
+                using (var upload = store.BeginUpload(name, options.Encryption != null ? "application/octet-stream" : "application/gzip", ctx.Cancellation))
                 {
                     using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-                        encoded = GzipCodec.Compress(input, input.Length, upload.Content, options.CompressionLevel, ctx, "Backup");
+                    using (var body = Encryption.EncryptedBodyWriter.Open(upload.Content, options.Encryption))
+                    {
+                        encoded = GzipCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup");
+                        body.Finish(encoded);
+                    }
                     ctx.CompleteProgress("Backup");
                     FailPoints.Hit("backup-body-written");
 
@@ -107,7 +112,7 @@ namespace BqBackup.Backup
                     if (!inspection.IsBunqueue)
                         ctx.WriteWarning($"'{databasePath}' does not look like a bunqueue database ({inspection.Describe()}); backing it up anyway.");
 
-                    var meta = new BackupMetadata
+                    var meta = Encryption.EncryptedMetadata.Describe(options, new BackupMetadata
                     {
                         Timestamp = takenAt,
                         Version = ToolVersion,
@@ -120,7 +125,7 @@ namespace BqBackup.Backup
                         SourcePath = databasePath,
                         SchemaVersion = inspection.SchemaVersion,
                         Counts = inspection.Counts,
-                    };
+                    });
                     // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
                     store.Put(metaName, meta.ToJson(), "application/json", overwrite: false, ctx.Cancellation);
                     metadataWritten = true;
@@ -147,11 +152,11 @@ namespace BqBackup.Backup
         }
 
         /// <summary>The seed's name for this second, with -2, -3 … when earlier backups of the same second exist.</summary>
-        private static string ChooseName(IBackupStore store, DateTime takenAt, OperationContext ctx)
+        private static string ChooseName(IBackupStore store, DateTime takenAt, bool encrypted, OperationContext ctx)
         {
             for (var sequence = 1; sequence < 1000; sequence++)
             {
-                var candidate = BackupNaming.NameFor(takenAt, sequence);
+                var candidate = BackupNaming.NameFor(takenAt, sequence, encrypted);
                 if (store.Stat(candidate, ctx.Cancellation) == null &&
                     store.Stat(BackupNaming.MetadataNameFor(candidate), ctx.Cancellation) == null)
                     return candidate;

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using BqBackup.Catalog;
 using BqBackup.Codec;
+using BqBackup.Encryption;
 using BqBackup.IO;
 using BqBackup.Snapshot;
 using BqBackup.Storage;
@@ -17,13 +18,17 @@ namespace BqBackup.Restore
     public static class BackupVerifier
     {
         /// <summary>Streams the body into <paramref name="path"/> (created private), gunzipping and hashing as it goes.</summary>
-        internal static CodecResult Fetch(BackupInfo backup, IBackupStore store, string path, OperationContext ctx, string activity)
+        internal static CodecResult Fetch(BackupInfo backup, IBackupStore store, string path, OperationContext ctx, string activity, BackupDecryption decryption = null)
         {
             using (var output = NativeFile.CreatePrivate(path, 1 << 20))
             {
                 CodecResult decoded;
                 using (var body = store.OpenRead(backup.Name, ctx.Cancellation))
-                    decoded = GzipCodec.Decompress(body, backup.Size, output, ctx, activity, backup.Name);
+                using (var opened = EncryptedBodyReader.Open(body, backup, decryption, ctx))
+                {
+                    decoded = GzipCodec.Decompress(opened.Content, backup.Size, output, ctx, activity, backup.Name);
+                    opened.Finish(decoded, backup, ctx);
+                }
                 output.Flush(true);
                 ctx.CompleteProgress(activity);
                 ctx.WriteVerbose($"Fetched '{backup.Name}': {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}.");
@@ -43,11 +48,23 @@ namespace BqBackup.Restore
                 throw new BqBackupException(ErrorIds.SizeMismatch, BqErrorCategory.InvalidData,
                     $"The backup '{backup.Name}' decompresses to {decoded.RawBytes:N0} bytes but its metadata records {backup.DatabaseSize.Value:N0}.",
                     backup.Name, "Use an older backup; this one cannot be trusted.");
+            // An encrypted backup's sidecar may leave the checksum out (-MinimalMetadata): age's tags and gzip's CRC are the checks then.
+            if (backup.Sha256 == null && decoded.Decrypted) return false;
             if (!string.Equals(backup.Sha256, decoded.Sha256, StringComparison.OrdinalIgnoreCase))
                 throw new BqBackupException(ErrorIds.ChecksumMismatch, BqErrorCategory.InvalidData,
                     $"The backup '{backup.Name}' has SHA-256 {decoded.Sha256} but its metadata records {backup.Sha256}.",
                     backup.Name, "Use an older backup; this one was altered after it was written.");
             return true;
+        }
+
+        /// <summary>What a restore's verbose output says about the checks against the sidecar.</summary>
+        internal static string DescribeVerification(BackupInfo backup, CodecResult decoded, bool checksumVerified)
+        {
+            if (checksumVerified)
+                return $"Verified '{backup.Name}' against its sidecar: {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}.";
+            if (decoded.Decrypted && backup.Status == BackupStatus.Ok)
+                return $"'{backup.Name}' has a minimal sidecar (no checksum): its sizes matched, and age's per-chunk tags and gzip's CRC verified its {decoded.RawBytes:N0} bytes of database.";
+            return $"'{backup.Name}' has no usable sidecar: its size and checksum cannot be verified (restoring because of -Force).";
         }
 
         /// <summary>integrity_check, then what the database holds; BackupIntegrityCheckFailed when it is not sound.</summary>
@@ -81,12 +98,13 @@ namespace BqBackup.Restore
         /// Every check a restore makes, and more, in a private temp folder: nothing live is touched.
         /// Data problems become reasons on the result; only cancellation and an unreachable store throw.
         /// </summary>
-        public static BackupTestResult Test(BackupInfo backup, IBackupStore store, OperationContext ctx, string tempRoot = null)
+        public static BackupTestResult Test(BackupInfo backup, IBackupStore store, OperationContext ctx, string tempRoot = null, BackupDecryption decryption = null)
         {
             var clock = Stopwatch.StartNew();
             var result = new BackupTestResult
             {
                 Name = backup.Name, Destination = backup.Destination, Timestamp = backup.Timestamp, Origin = backup.Origin, Backup = backup,
+                Encrypted = backup.Encrypted, Recipients = backup.Recipients,
             };
             if (backup.Status == BackupStatus.MissingMetadata) result.Reasons.Add($"no sidecar '{BackupNaming.MetadataNameFor(backup.Name)}': the checksum cannot be verified");
             if (backup.Status == BackupStatus.InvalidMetadata) result.Reasons.Add($"the sidecar '{BackupNaming.MetadataNameFor(backup.Name)}' is unreadable: the checksum cannot be verified");
@@ -97,24 +115,33 @@ namespace BqBackup.Restore
                 CodecResult decoded;
                 try
                 {
-                    decoded = Fetch(backup, store, path, ctx, "Test");
+                    decoded = Fetch(backup, store, path, ctx, "Test", decryption);
                 }
-                catch (BqBackupException e) when (e.ErrorId == ErrorIds.BackupCorrupt || e.ErrorId == ErrorIds.BackupNotFound)
+                catch (BqBackupException e) when (e.ErrorId == ErrorIds.AgeIdentityRequired)
                 {
-                    result.Reasons.Add(e.Message);
+                    // Encrypted and no identity: check what can be checked without a key, and say the contents were not.
+                    EncryptedBodyInspector.Inspect(backup, store, result, ctx);
                     result.Duration = clock.Elapsed;
                     return result;
                 }
+                catch (BqBackupException e) when (EncryptedBodyInspector.IsBodyFailure(e.ErrorId))
+                {
+                    result.Fail(e);
+                    result.Duration = clock.Elapsed;
+                    return result;
+                }
+                result.ContentsVerified = true;
+                result.Encrypted |= decoded.Decrypted;
                 result.DatabaseSize = decoded.RawBytes;
                 try { result.ChecksumVerified = VerifyChecksum(backup, decoded); }
-                catch (BqBackupException e) { result.Reasons.Add(e.Message); }
+                catch (BqBackupException e) { result.Fail(e); }
 
                 DatabaseInspection inspection;
                 try { inspection = CheckDatabase(backup, path, ctx); }
                 catch (BqBackupException e)
                 {
                     result.IntegrityCheck = "failed";
-                    result.Reasons.Add(e.Message);
+                    result.Fail(e);
                     result.Duration = clock.Elapsed;
                     return result;
                 }

@@ -62,7 +62,7 @@ namespace BqBackup.Restore
                 CodecResult decoded;
                 try
                 {
-                    decoded = BackupVerifier.Fetch(backup, store, temp, ctx, "Restore");
+                    decoded = Unchanged(() => BackupVerifier.Fetch(backup, store, temp, ctx, "Restore", options.Decryption));
                     FailPoints.Hit("restore-fetched");
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -72,9 +72,7 @@ namespace BqBackup.Restore
                         "Check free space and that this user may write to the database's folder.", e);
                 }
                 var checksumVerified = Unchanged(() => BackupVerifier.VerifyChecksum(backup, decoded));
-                ctx.WriteVerbose(checksumVerified
-                    ? $"Verified '{backup.Name}' against its sidecar: {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}."
-                    : $"'{backup.Name}' has no usable sidecar: its size and checksum cannot be verified (restoring because of -Force).");
+                ctx.WriteVerbose(BackupVerifier.DescribeVerification(backup, decoded, checksumVerified));
                 var inspection = Unchanged(() => BackupVerifier.CheckDatabase(backup, temp, ctx));
                 var integrity = "ok";
                 if (!inspection.IsBunqueue)
@@ -100,6 +98,7 @@ namespace BqBackup.Restore
                     DatabaseSize = decoded.RawBytes,
                     Sha256 = decoded.Sha256,
                     ChecksumVerified = checksumVerified,
+                    Encrypted = decoded.Decrypted,
                     IntegrityCheck = integrity,
                     SchemaVersion = inspection.SchemaVersion,
                     Counts = inspection.Counts,

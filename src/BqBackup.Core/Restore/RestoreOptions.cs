@@ -19,5 +19,7 @@ namespace BqBackup.Restore
         /// </summary>
         public bool Force { get; set; }
         public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
+        /// <summary>The identities that open an encrypted backup; null when none was given.</summary>
+        public Encryption.BackupDecryption Decryption { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using BqBackup.Backup;
 using BqBackup.Codec;
@@ -26,17 +27,45 @@ namespace BqBackup.Commands
         [Parameter]
         public BqCompressionLevel CompressionLevel { get; set; } = BqCompressionLevel.Optimal;
 
+        /// <summary>Encrypt with age to these public keys (age1…); default BQBACKUP_AGE_RECIPIENTS.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] Recipient { get; set; }
+
+        /// <summary>age recipients files (one age1… a line); default BQBACKUP_AGE_RECIPIENTS_FILE.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] RecipientFile { get; set; }
+
+        /// <summary>Encrypt with age to a passphrase (scrypt) instead of recipients.</summary>
+        [Parameter]
+        public System.Security.SecureString Passphrase { get; set; }
+
+        /// <summary>Leave the plaintext checksum and the row counts out of an encrypted backup's sidecar.</summary>
+        [Parameter]
+        public SwitchParameter MinimalMetadata { get; set; }
+
         private string destination;
         private IBackupStore store;
+        private BackupOptions options;
 
         protected override void BeginProcessing()
         {
             try
             {
                 destination = ResolveDestination(Destination);
+                options = new BackupOptions
+                {
+                    CompressionLevel = CompressionLevel,
+                    MinimalMetadata = MinimalMetadata,
+                    Encryption = Encryption.BackupEncryption.Resolve(Recipient, RecipientFile?.Select(ResolvePath), Passphrase, Environment),
+                };
+                options.Validate();
+                if (options.Encryption != null) WriteVerbose($"Encrypting with age to {options.Encryption.Describe()}.");
             }
             catch (BqBackupException e)
             {
+                options?.Encryption?.Dispose();
                 Fail(e);
             }
         }
@@ -56,8 +85,7 @@ namespace BqBackup.Commands
                 }
                 try
                 {
-                    var info = Guard(() => BackupEngine.RunAndRecord(fullPath, store, destination,
-                        new BackupOptions { CompressionLevel = CompressionLevel }, Context()));
+                    var info = Guard(() => BackupEngine.RunAndRecord(fullPath, store, destination, options, Context()));
                     WriteObject(info);
                 }
                 catch (BqBackupException e)
@@ -67,7 +95,11 @@ namespace BqBackup.Commands
             }
         }
 
-        protected override void EndProcessing() => store?.Dispose();
+        protected override void EndProcessing()
+        {
+            store?.Dispose();
+            options?.Encryption?.Dispose();
+        }
 
         private string DefaultDatabasePath()
         {

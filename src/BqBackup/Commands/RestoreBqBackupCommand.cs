@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using BqBackup.Catalog;
 using BqBackup.Restore;
@@ -51,6 +52,15 @@ namespace BqBackup.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>age identity files (AGE-SECRET-KEY-1…) that open an encrypted backup; default BQBACKUP_AGE_IDENTITY_FILE.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] IdentityFile { get; set; }
+
+        /// <summary>The passphrase of a backup encrypted with -Passphrase.</summary>
+        [Parameter]
+        public System.Security.SecureString Passphrase { get; set; }
+
         private readonly List<BackupInfo> piped = new List<BackupInfo>();
 
         protected override void ProcessRecord()
@@ -89,8 +99,12 @@ namespace BqBackup.Commands
                     var backup = ParameterSetName == InputSet ? piped[0] : Pick(store, destination, ctx);
                     var description = RestoreEngine.Describe(backup, target, DateTime.UtcNow);
                     if (!ShouldProcess(description, description + " Continue?", "Restore-BqBackup")) return;
-                    var result = Guard(() => RestoreEngine.Run(backup, store, target, new RestoreOptions { Force = Force }, ctx));
-                    WriteObject(result);
+                    using (var decryption = Encryption.BackupDecryption.Resolve(IdentityFile?.Select(ResolvePath), Passphrase, Environment))
+                    {
+                        if (decryption != null) WriteVerbose($"Decrypting with {decryption.Describe()}.");
+                        var result = Guard(() => RestoreEngine.Run(backup, store, target, new RestoreOptions { Force = Force, Decryption = decryption }, ctx));
+                        WriteObject(result);
+                    }
                 }
             }
             catch (BqBackupException e)

@@ -47,6 +47,32 @@ namespace BqBackup.Commands
         [Parameter(Mandatory = true, ParameterSetName = AllSet)]
         public SwitchParameter All { get; set; }
 
+        /// <summary>age identity files (AGE-SECRET-KEY-1…) that open encrypted backups; default BQBACKUP_AGE_IDENTITY_FILE.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] IdentityFile { get; set; }
+
+        /// <summary>The passphrase of backups encrypted with -Passphrase.</summary>
+        [Parameter]
+        public System.Security.SecureString Passphrase { get; set; }
+
+        private Encryption.BackupDecryption decryption;
+
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                decryption = Encryption.BackupDecryption.Resolve(IdentityFile?.Select(ResolvePath), Passphrase, Environment);
+                if (decryption != null) WriteVerbose($"Decrypting with {decryption.Describe()}.");
+            }
+            catch (BqBackupException e)
+            {
+                Fail(e);
+            }
+        }
+
+        protected override void EndProcessing() => decryption?.Dispose();
+
         protected override void ProcessRecord()
         {
             try
@@ -55,7 +81,7 @@ namespace BqBackup.Commands
                 {
                     if (InputObject == null) return;
                     using (var store = OpenStore(InputObject.Destination, createFolder: false))
-                        WriteObject(Guard(() => BackupVerifier.Test(InputObject, store, Context())));
+                        WriteObject(Guard(() => BackupVerifier.Test(InputObject, store, Context(), decryption: decryption)));
                     return;
                 }
 
@@ -65,7 +91,7 @@ namespace BqBackup.Commands
                     var ctx = Context();
                     var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     foreach (var backup in Select(backups, destination))
-                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx)));
+                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx, decryption: decryption)));
                 }
             }
             catch (BqBackupException e)
