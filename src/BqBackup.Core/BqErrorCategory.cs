@@ -24,5 +24,6 @@ namespace BqBackup
         SecurityError,
         OperationStopped,
         OperationTimeout,
+        LimitsExceeded,
     }
 }

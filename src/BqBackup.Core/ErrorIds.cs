@@ -7,6 +7,7 @@ namespace BqBackup
     {
         public const string DatabaseNotFound = "DatabaseNotFound";
         public const string DatabasePathRequired = "DatabasePathRequired";
+        public const string InvalidPath = "InvalidPath";
         public const string NotASqliteDatabase = "NotASqliteDatabase";
         public const string NotABunqueueDatabase = "NotABunqueueDatabase";
         public const string SnapshotFailed = "SnapshotFailed";
@@ -19,6 +20,8 @@ namespace BqBackup
         public const string BackupNameConflict = "BackupNameConflict";
         public const string BackupNotFound = "BackupNotFound";
         public const string NoBackupFound = "NoBackupFound";
+        public const string InvalidNamePattern = "InvalidNamePattern";
+        public const string AmbiguousBackupName = "AmbiguousBackupName";
         public const string BackupMetadataMissing = "BackupMetadataMissing";
         public const string BackupMetadataInvalid = "BackupMetadataInvalid";
         public const string BackupCorrupt = "BackupCorrupt";
@@ -31,6 +34,12 @@ namespace BqBackup
         public const string RestoreFailed = "RestoreFailed";
         public const string RestoreInProgress = "RestoreInProgress";
         public const string MultipleBackupsForOneTarget = "MultipleBackupsForOneTarget";
+        public const string RestoreTargetUnsafe = "RestoreTargetUnsafe";
+        public const string RestoreTargetInBackupFolder = "RestoreTargetInBackupFolder";
+        public const string LinkRefused = "LinkRefused";
+        public const string InsufficientSpace = "InsufficientSpace";
+        public const string MaxSizeExceeded = "MaxSizeExceeded";
+        public const string TempFolderNotWritable = "TempFolderNotWritable";
         public const string InvalidRetention = "InvalidRetention";
         public const string RetentionWouldRemoveAll = "RetentionWouldRemoveAll";
         public const string InvalidInterval = "InvalidInterval";

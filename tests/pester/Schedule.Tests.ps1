@@ -201,21 +201,21 @@ Describe 'Register-BqBackupSchedule with systemd' -Skip:$IsWindows {
 
     It 'an ExecStart= whose program path has a space and a % is accepted and runs' {
         if (-not $systemdAnalyze) { Set-ItResult -Skipped -Because 'systemd-analyze is not installed on this machine (Debian: apt-get install systemd)'; return }
-        # The same builder the cmdlet uses, with the running pwsh reached through a link in an awkward folder.
-        # (Not a quote or a backslash: systemd refuses those in a program's path, and so does the builder.)
+        # The same scheduler the cmdlet uses, with the running pwsh reached through a link in an awkward folder.
+        # (Not a quote or a backslash: systemd refuses those in a program's path, and so does the scheduler.)
         $bin = New-Item -ItemType Directory (Join-Path $TestDrive 'bin 100% $x')
         $exe = [Environment]::ProcessPath
         $link = Join-Path $bin (Split-Path $exe -Leaf)
         New-Item -ItemType SymbolicLink -Path $link -Target $exe | Out-Null
-        $executable = [BqBackup.Schedule.ScheduleBuilder]::PwshExecutable($exe, $PSHOME, $false)
+        $executable = [BqBackup.Schedule.ScheduleJob]::PwshExecutable($exe, $PSHOME, $false)
         $executable[0] = $link
         $settings = [BqBackup.Schedule.ScheduleSettings]@{
             Name = 'bqlinked'; DatabasePath = $db; Destination = (Join-Path $weird 'linked')
             ModulePath = (Join-Path (Get-Module BqBackup).ModuleBase 'BqBackup.psd1'); Executable = [string[]] $executable
         }
-        [BqBackup.Schedule.ScheduleBuilder]::Validate($settings, 'Systemd')
+        [BqBackup.Schedule.ScheduleValidation]::Validate($settings, [BqBackup.Schedule.SystemdScheduler]::new())
         $file = Join-Path $units 'bqlinked.service'
-        Set-Content -LiteralPath $file -Value ([BqBackup.Schedule.ScheduleBuilder]::ServiceUnit($settings)) -NoNewline
+        Set-Content -LiteralPath $file -Value ([BqBackup.Schedule.SystemdScheduler]::ServiceUnit($settings)) -NoNewline
         Get-Content -Raw $file | Should -Match ('(?m)^ExecStart="' + [regex]::Escape($link.Replace('%', '%%')) + '" ')
         $out = & $systemdAnalyze.Source verify $file 2>&1 | Out-String
         $LASTEXITCODE | Should -Be 0 -Because $out
@@ -245,6 +245,20 @@ Describe 'Register-BqBackupSchedule with systemd' -Skip:$IsWindows {
         $e.CategoryInfo.Category | Should -Be 'ResourceExists'
         $r = Register-BqBackupSchedule -Name bqverify -Path $db -Destination $dest -Interval '00:30:00' -UnitDirectory $units -NoEnable -Force
         Get-Content -Raw $r.Files[1] | Should -Match '(?m)^OnCalendar=\*-\*-\* \*:00/30:00$'
+    }
+
+    It 'says what it wrote and deleted (-Verbose); Unregister -WhatIf names the files and the systemctl it would run' {
+        $service = Join-Path $units 'bqsays.service'
+        $timer = Join-Path $units 'bqsays.timer'
+        $said = Register-BqBackupSchedule -Name bqsays -Path $db -Destination $dest -UnitDirectory $units -NoEnable -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        "$said" | Should -Match ([regex]::Escape("Wrote '$service' and '$timer'."))
+        $out = Invoke-ChildPwsh "Unregister-BqBackupSchedule -Name bqsays -UnitDirectory $(Q $units) -WhatIf"
+        $out | Should -Match ([regex]::Escape("What if: systemctl disable --now bqsays.timer, delete '$timer' and '$service', systemctl daemon-reload"))
+        $service, $timer | Should -Exist
+        $said = Unregister-BqBackupSchedule -Name bqsays -UnitDirectory $units -NoDisable -Verbose 4>&1
+        "$said" | Should -Match ([regex]::Escape("Deleted '$timer' and '$service'."))
+        $service, $timer | ForEach-Object { $_ | Should -Not -Exist }
     }
 
     It 'Unregister-BqBackupSchedule removes both files, and then finds nothing to remove' {
@@ -357,6 +371,18 @@ Describe 'Bad schedule input gets a clear error' -Skip:$IsWindows {
         chmod 644 $open
         Register-BqBackupSchedule -AsCron -Path $db -Destination $dest -EnvironmentFile $open -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
         "$warnings" | Should -Match 'chmod 600'
+    }
+
+    It 'S3 credentials in the session: a warning that they are not copied, and they are not' {
+        $register = {
+            $line = Register-BqBackupSchedule -AsCron -Path $db -Destination 's3://bqtest/backups/' -WarningVariable warned -WarningAction SilentlyContinue
+            [pscustomobject]@{ Line = "$line"; Warnings = "$warned" }
+        }
+        $r = Invoke-WithEnvironment @{ AWS_SECRET_ACCESS_KEY = 'sessionSecret/0123456789abcdef'; S3_SECRET_ACCESS_KEY = $null } $register
+        $r.Warnings | Should -Match 'never copies them'
+        $r.Line | Should -Not -Match 'sessionSecret'
+        $r = Invoke-WithEnvironment @{ AWS_SECRET_ACCESS_KEY = $null; S3_SECRET_ACCESS_KEY = $null } $register
+        $r.Warnings | Should -Not -Match 'never copies them' -Because 'without credentials in the session there is nothing to warn about'
     }
 
     It 'no -Path and no -EnvironmentFile: DatabasePathRequired' {

@@ -27,6 +27,7 @@ namespace BqBackup.Catalog
             var objects = store.List(ctx.Cancellation);
             var byKey = objects.ToDictionary(o => o.Key, StringComparer.Ordinal);
             var backups = new List<BackupInfo>();
+            var now = ctx.UtcNow();
             foreach (var body in objects)
             {
                 ctx.ThrowIfCancelled();
@@ -50,25 +51,75 @@ namespace BqBackup.Catalog
                     info.MetadataName = metaKey;
                     ApplyMetadata(info, ReadMetadata(metaKey, ctx, out var problem), problem);
                 }
+                FlagClockSkew(info, now);
                 backups.Add(info);
             }
             return backups.OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
         }
 
-        /// <summary>The backup of that exact name; BackupNotFound when there is none.</summary>
-        public BackupInfo Get(string name, OperationContext ctx)
+        /// <summary>The one backup <paramref name="name"/> names (see <see cref="FindOne"/>).</summary>
+        public BackupInfo Get(string name, OperationContext ctx) => FindOne(List(ctx), name, destination);
+
+        /// <summary>
+        /// The backups whose names match any of <paramref name="namePatterns"/> (the rules of
+        /// <see cref="BackupNamePattern"/>), each once, in the order given (newest first for a
+        /// listing). Every pattern is read before anything is matched, so a malformed one is
+        /// InvalidNamePattern before any other finding; then each literal name (no wildcards) that
+        /// matches nothing is handed to <paramref name="notFound"/> as BackupNotFound, as
+        /// PowerShell reports a missing literal path and stays silent for a wildcard that matches
+        /// nothing.
+        /// </summary>
+        public static IReadOnlyList<BackupInfo> Find(IEnumerable<BackupInfo> backups, IEnumerable<string> namePatterns, string destination,
+            Action<BqBackupException> notFound)
         {
-            var match = List(ctx).FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.Ordinal));
-            if (match == null)
-                throw new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
-                    $"There is no backup named '{name}' in '{destination}'.", name,
-                    "List the backups with Get-BqBackup -Destination and use one of their names.");
-            return match;
+            var patterns = namePatterns.Select(BackupNamePattern.Parse).ToList();
+            var all = backups.ToList();
+            foreach (var literal in patterns.Where(p => !p.HasWildcards))
+                if (!all.Any(b => literal.IsMatch(b.Name))) notFound?.Invoke(NotFound(literal, destination));
+            return all.Where(b => patterns.Any(p => p.IsMatch(b.Name))).ToList();
         }
 
-        /// <summary>The newest backup taken at or before <paramref name="atUtc"/>, or null.</summary>
+        /// <summary>
+        /// The one backup a -Name picks, for a command that acts on exactly one (a restore):
+        /// BackupNotFound when nothing matches, AmbiguousBackupName when several do; of names that
+        /// differ only in case, a literal name picks the one spelled exactly as given.
+        /// </summary>
+        public static BackupInfo FindOne(IEnumerable<BackupInfo> backups, string namePattern, string destination)
+        {
+            var pattern = BackupNamePattern.Parse(namePattern);
+            var matches = backups.Where(b => pattern.IsMatch(b.Name)).ToList();
+            if (matches.Count == 0) throw NotFound(pattern, destination);
+            if (matches.Count == 1) return matches[0];
+            var exact = pattern.HasWildcards ? null : matches.FirstOrDefault(b => string.Equals(b.Name, namePattern, StringComparison.Ordinal));
+            if (exact != null) return exact;
+            var shown = string.Join(", ", matches.Take(3).Select(b => $"'{b.Name}'")) + (matches.Count > 3 ? $" and {matches.Count - 3} more" : "");
+            throw new BqBackupException(ErrorIds.AmbiguousBackupName, BqErrorCategory.InvalidArgument,
+                $"'{namePattern}' matches {matches.Count} backups in '{destination}' ({shown}); a restore takes exactly one, so nothing was restored.",
+                namePattern,
+                $"Give one backup's full name (Get-BqBackup -Destination <destination> -Name '{namePattern}' lists the {matches.Count}), or use -Latest or -At.");
+        }
+
+        private static BqBackupException NotFound(BackupNamePattern pattern, string destination) =>
+            new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
+                pattern.HasWildcards
+                    ? $"No backup in '{destination}' matches '{pattern.Text}'."
+                    : $"There is no backup named '{pattern.Text}' in '{destination}'.",
+                pattern.Text,
+                "Run Get-BqBackup -Destination without -Name to see the names.");
+
+        /// <summary>
+        /// The newest backup taken at or before <paramref name="atUtc"/>, or null. A backup stamped
+        /// in the future (clock skew) is never picked: its time says nothing about when it was taken.
+        /// </summary>
         public static BackupInfo PickAt(IEnumerable<BackupInfo> newestFirst, DateTime atUtc) =>
-            newestFirst.FirstOrDefault(b => b.Timestamp <= atUtc.ToUniversalTime());
+            newestFirst.FirstOrDefault(b => !b.TimestampInFuture && b.Timestamp <= atUtc.ToUniversalTime());
+
+        /// <summary>Marks a backup stamped beyond now plus the tolerance; one with a sidecar gets Status FutureTimestamp.</summary>
+        internal static void FlagClockSkew(BackupInfo info, DateTime nowUtc)
+        {
+            info.TimestampInFuture = ClockSkew.IsAhead(info.Timestamp, nowUtc);
+            if (info.TimestampInFuture && info.Status == BackupStatus.Ok) info.Status = BackupStatus.FutureTimestamp;
+        }
 
         /// <summary>
         /// The newest backup taken at or before <paramref name="atUtc"/>, or the newest of all when
@@ -77,8 +128,15 @@ namespace BqBackup.Catalog
         public static BackupInfo PickAtOrFail(IEnumerable<BackupInfo> newestFirst, DateTime? atUtc, string destination)
         {
             var at = atUtc?.ToUniversalTime();
-            var picked = PickAt(newestFirst, at ?? DateTime.MaxValue);
+            var all = newestFirst.ToList();
+            var picked = PickAt(all, at ?? DateTime.MaxValue);
             if (picked != null) return picked;
+            var skewed = all.Count(b => b.TimestampInFuture);
+            if (skewed > 0)
+                throw new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
+                    $"No backup in '{destination}' can be picked{(at.HasValue ? $" at or before {at:yyyy-MM-dd HH:mm:ss} UTC" : "")}: {skewed} backup(s) are stamped in the future " +
+                    $"(more than {ClockSkew.Tolerance.TotalMinutes:F0} minutes ahead: clock skew), and those are never picked by time.", at.HasValue ? (object)at.Value : destination,
+                    "Check the clocks of the backup hosts; to use such a backup anyway, name it with -Name (Get-BqBackup -Destination lists them with Status FutureTimestamp).");
             throw at.HasValue
                 ? new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
                     $"No backup in '{destination}' was taken at or before {at:yyyy-MM-dd HH:mm:ss} UTC.", at.Value,

@@ -54,8 +54,12 @@ namespace BqBackup.Codec
         /// Writes the database held in <paramref name="source"/> to <paramref name="destination"/>:
         /// gunzipped when it is gzip (sniffed, not trusted from a name), copied as is when it is a raw
         /// SQLite file, as bunqueue's restore accepts both. A damaged gzip stream is BackupCorrupt.
+        /// Never writes more than <paramref name="maxRawBytes"/>: a body that holds more ends the call
+        /// with <paramref name="tooLarge"/>'s error (SizeMismatch by default) before the byte over the
+        /// bound is written, however small the body that inflates to it.
         /// </summary>
-        public static CodecResult Decompress(Stream source, long sourceLength, Stream destination, OperationContext ctx, string activity, string backupName)
+        public static CodecResult Decompress(Stream source, long sourceLength, Stream destination, OperationContext ctx, string activity, string backupName,
+            long maxRawBytes = long.MaxValue, Func<long, BqBackupException> tooLarge = null)
         {
             using (var counted = new CountingStream(source, leaveOpen: true))
             using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
@@ -77,6 +81,10 @@ namespace BqBackup.Codec
                             var chunk = writer.Rent();
                             var n = StreamUtil.ReadFully(reader, chunk, chunk.Length);
                             if (n == 0) break;
+                            if (n > maxRawBytes - raw)
+                                throw tooLarge?.Invoke(maxRawBytes) ?? new BqBackupException(ErrorIds.SizeMismatch, BqErrorCategory.InvalidData,
+                                    $"The backup '{backupName}' decompresses to more than {maxRawBytes:N0} bytes; it was stopped there.", backupName,
+                                    "Use an older backup; this one cannot be trusted.");
                             writer.Write(chunk, n);
                             raw += n;
                             ctx.ReportProgress(activity, "Fetching and decompressing", counted.Count, sourceLength);

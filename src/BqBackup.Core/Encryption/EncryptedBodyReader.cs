@@ -62,7 +62,7 @@ namespace BqBackup.Encryption
                 $"Pass -IdentityFile with the identity file (AGE-SECRET-KEY-1…) of one of its recipients, or -Passphrase, or set {EncryptionEnvironment.IdentityFile}.");
 
         /// <summary>
-        /// After the decompressor is done: reads the age stream to its end (so a dropped final chunk
+        /// After the decompressor is done: reads the age stream on to its end (so a dropped final chunk
         /// or appended bytes fail here, before anything is trusted) and makes EncodedBytes the bytes
         /// stored when the sidecar describes the encrypted body (else it stays the gzip size, which
         /// a sidecar written for the plain body, as beside a body the stock age tool encrypted, describes).
@@ -70,13 +70,12 @@ namespace BqBackup.Encryption
         public void Finish(CodecResult decoded, BackupInfo backup, OperationContext ctx)
         {
             if (age == null) return;
+            // One read is enough to tell: whatever follows the gzip stream is refused, however long it is, without reading it all.
             var buffer = new byte[1 << 16];
-            long extra = 0;
-            int n;
-            while ((n = age.Read(buffer, 0, buffer.Length)) > 0) extra += n;
+            var extra = age.Read(buffer, 0, buffer.Length);
             if (extra > 0)
                 throw new BqBackupException(ErrorIds.BackupCorrupt, BqErrorCategory.InvalidData,
-                    $"The backup '{backup.Name}' holds {extra:N0} bytes after its gzip stream, inside the encryption.", backup.Name,
+                    $"The backup '{backup.Name}' holds data after its gzip stream, inside the encryption (at least {extra:N0} bytes).", backup.Name,
                     "Restore an older backup (Get-BqBackup lists them); this one cannot be used.");
             ctx.WriteVerbose($"Decrypted '{backup.Name}': {stored.Count:N0} bytes stored, every age chunk authenticated.");
             decoded.Decrypted = true;

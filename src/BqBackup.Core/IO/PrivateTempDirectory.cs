@@ -20,8 +20,8 @@ namespace BqBackup.IO
             RemoveOrphans(root);
             // The pid in the name lets a later run tell a folder whose process was killed outright.
             Path = System.IO.Path.Combine(root, $"{Prefix}{purpose}-{CurrentProcessId}-{Guid.NewGuid():N}");
-            Directory.CreateDirectory(Path);
-            NativeFile.MakePrivate(Path, isDirectory: true);
+            // mkdir 0700, failing on any name already there: never a folder someone else made or linked.
+            NativeFile.CreatePrivateDirectory(Path);
         }
 
         private static readonly int CurrentProcessId = System.Diagnostics.Process.GetCurrentProcess().Id;

@@ -17,29 +17,10 @@ namespace BqBackup.Restore
     /// </summary>
     public static class BackupVerifier
     {
-        /// <summary>Streams the body into <paramref name="path"/> (created private), gunzipping and hashing as it goes.</summary>
-        internal static CodecResult Fetch(BackupInfo backup, IBackupStore store, string path, OperationContext ctx, string activity, BackupDecryption decryption = null)
-        {
-            using (var output = NativeFile.CreatePrivate(path, 1 << 20))
-            {
-                CodecResult decoded;
-                using (var body = store.OpenRead(backup.Name, ctx.Cancellation))
-                using (var opened = EncryptedBodyReader.Open(body, backup, decryption, ctx))
-                {
-                    decoded = GzipCodec.Decompress(opened.Content, backup.Size, output, ctx, activity, backup.Name);
-                    opened.Finish(decoded, backup, ctx);
-                }
-                output.Flush(true);
-                ctx.CompleteProgress(activity);
-                ctx.WriteVerbose($"Fetched '{backup.Name}': {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}.");
-                return decoded;
-            }
-        }
-
         /// <summary>True when the sidecar's sizes and checksum match; throws on a mismatch; false when there is no metadata to check against.</summary>
         internal static bool VerifyChecksum(BackupInfo backup, CodecResult decoded)
         {
-            if (backup.Status != BackupStatus.Ok) return false;
+            if (!BackupStatus.HasMetadata(backup.Status)) return false;
             if (backup.ExpectedSize.HasValue && backup.ExpectedSize.Value != decoded.EncodedBytes)
                 throw new BqBackupException(ErrorIds.SizeMismatch, BqErrorCategory.InvalidData,
                     $"The backup '{backup.Name}' holds {decoded.EncodedBytes:N0} bytes but its metadata records {backup.ExpectedSize.Value:N0}: it was altered or cut short.",
@@ -96,9 +77,12 @@ namespace BqBackup.Restore
 
         /// <summary>
         /// Every check a restore makes, and more, in a private temp folder: nothing live is touched.
-        /// Data problems become reasons on the result; only cancellation and an unreachable store throw.
+        /// Data problems become reasons on the result (a body larger than its sidecar says or than
+        /// <paramref name="maxSize"/> included); cancellation, an unreachable store, a temp folder
+        /// without room (InsufficientSpace) or that cannot be written (TempFolderNotWritable) throw.
         /// </summary>
-        public static BackupTestResult Test(BackupInfo backup, IBackupStore store, OperationContext ctx, string tempRoot = null, BackupDecryption decryption = null)
+        public static BackupTestResult Test(BackupInfo backup, IBackupStore store, OperationContext ctx, string tempRoot = null, long maxSize = BackupFetch.DefaultMaxSize,
+            BackupDecryption decryption = null)
         {
             var clock = Stopwatch.StartNew();
             var result = new BackupTestResult
@@ -108,14 +92,44 @@ namespace BqBackup.Restore
             };
             if (backup.Status == BackupStatus.MissingMetadata) result.Reasons.Add($"no sidecar '{BackupNaming.MetadataNameFor(backup.Name)}': the checksum cannot be verified");
             if (backup.Status == BackupStatus.InvalidMetadata) result.Reasons.Add($"the sidecar '{BackupNaming.MetadataNameFor(backup.Name)}' is unreadable: the checksum cannot be verified");
+            try
+            {
+                BackupFetch.CheckDeclaredSize(backup, maxSize, string.Empty);
+            }
+            catch (BqBackupException e)
+            {
+                result.Fail(e);
+                result.Duration = clock.Elapsed;
+                return result;
+            }
 
-            using (var temp = new PrivateTempDirectory("test", tempRoot))
+            // Encrypted and no identity: nothing is fetched, so no scratch space is needed (a body that
+            // turns out to be age only when its first bytes are read is caught below, before a byte is written).
+            if (backup.Encrypted && (decryption == null || decryption.Identities.Count == 0))
+            {
+                EncryptedBodyInspector.Inspect(backup, store, result, ctx);
+                result.Duration = clock.Elapsed;
+                return result;
+            }
+
+            var root = tempRoot ?? System.IO.Path.GetTempPath();
+            if (root.Length > 1) root = root.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar);
+            BackupFetch.CheckSpace(backup, root, string.Empty, ctx);
+            PrivateTempDirectory temp;
+            try { temp = new PrivateTempDirectory("test", root); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw TempNotWritable(root, e);
+            }
+            using (temp)
             {
                 var path = temp.File("candidate.db");
                 CodecResult decoded;
+                FileStream output = null;
                 try
                 {
-                    decoded = Fetch(backup, store, path, ctx, "Test", decryption);
+                    output = NativeFile.CreatePrivate(path, 1 << 20);
+                    decoded = BackupFetch.Fetch(backup, store, output, path, maxSize, string.Empty, ctx, "Test", decryption);
                 }
                 catch (BqBackupException e) when (e.ErrorId == ErrorIds.AgeIdentityRequired)
                 {
@@ -124,11 +138,20 @@ namespace BqBackup.Restore
                     result.Duration = clock.Elapsed;
                     return result;
                 }
-                catch (BqBackupException e) when (EncryptedBodyInspector.IsBodyFailure(e.ErrorId))
+                catch (BqBackupException e) when (EncryptedBodyInspector.IsBodyFailure(e.ErrorId)
+                    || e.ErrorId == ErrorIds.SizeMismatch || e.ErrorId == ErrorIds.MaxSizeExceeded)
                 {
                     result.Fail(e);
                     result.Duration = clock.Elapsed;
                     return result;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw TempNotWritable(root, e);
+                }
+                finally
+                {
+                    BackupFetch.DisposeQuietly(output);
                 }
                 result.ContentsVerified = true;
                 result.Encrypted |= decoded.Decrypted;
@@ -161,5 +184,10 @@ namespace BqBackup.Restore
                 return result;
             }
         }
+
+        private static BqBackupException TempNotWritable(string root, Exception e) =>
+            new BqBackupException(ErrorIds.TempFolderNotWritable, BqErrorCategory.WriteError,
+                $"Cannot write the scratch copy under '{root}': {e.Message.TrimEnd('.')}.", root,
+                "Point TMPDIR at a folder this user may write to, with room for the database.", e);
     }
 }

@@ -21,15 +21,19 @@ namespace BqBackup.Restore
     {
         public const string TempMarker = ".bqrestore-";
 
-        /// <summary>The full target path, or an error if it cannot be a database file.</summary>
+        /// <summary>
+        /// The full target path as given, or an error if it cannot be a database file. A path that
+        /// is a symbolic link is checked through to the file it leads to (see <see cref="ResolveTarget"/>).
+        /// </summary>
         public static string ValidateTarget(string path)
         {
             var full = System.IO.Path.GetFullPath(path);
-            if (Directory.Exists(full))
+            var real = RestoreTarget.Resolve(full);
+            if (Directory.Exists(real))
                 throw new BqBackupException(ErrorIds.RestoreTargetIsDirectory, BqErrorCategory.InvalidArgument,
                     $"The restore target '{full}' is a folder; -Path names the database file.", full,
                     "Give the database file's path, e.g. /var/lib/bunqueue/queue.db.");
-            var folder = System.IO.Path.GetDirectoryName(full);
+            var folder = System.IO.Path.GetDirectoryName(real);
             if (!Directory.Exists(folder))
                 throw new BqBackupException(ErrorIds.RestoreTargetFolderNotFound, BqErrorCategory.ObjectNotFound,
                     $"The folder of the restore target '{full}' does not exist.", full,
@@ -37,99 +41,123 @@ namespace BqBackup.Restore
             return full;
         }
 
+        /// <summary>The file a restore to <paramref name="path"/> really replaces: itself, or where its symbolic links lead.</summary>
+        public static string ResolveTarget(string path) => RestoreTarget.Resolve(System.IO.Path.GetFullPath(path));
+
+        /// <summary>RestoreTargetInBackupFolder when <paramref name="targetPath"/> lies in the folder the backup comes from.</summary>
+        public static void CheckOutsideStore(string targetPath, IBackupStore store) =>
+            RestoreTarget.CheckOutsideStore(System.IO.Path.GetFullPath(targetPath), ResolveTarget(targetPath), store);
+
         /// <summary>What -WhatIf and -Confirm say: exactly what would change.</summary>
         public static string Describe(BackupInfo backup, string targetPath, DateTime nowUtc)
         {
-            var existing = SqliteFiles.WithCompanions(targetPath).Where(File.Exists).ToList();
+            var real = ResolveTarget(targetPath);
+            var existing = SqliteFiles.WithCompanions(real).Where(NativeFile.ExistsNoFollow).ToList();
             var stamp = AsideStamp(nowUtc);
             var aside = existing.Count == 0
                 ? "no database exists there yet"
                 : "moving aside " + string.Join(", ", existing.Select(f => $"'{System.IO.Path.GetFileName(f)}' to '{System.IO.Path.GetFileName(f)}.corrupted-{stamp}'"));
-            return $"Replace the database '{targetPath}' with backup '{backup.Name}' taken {backup.Timestamp:yyyy-MM-dd HH:mm:ss} UTC ({backup.Counts?.ToString() ?? "counts unknown"}), {aside}.";
+            var where = real == System.IO.Path.GetFullPath(targetPath) ? $"'{real}'" : $"'{real}' (where the link '{targetPath}' leads; the link stays)";
+            return $"Replace the database {where} with backup '{backup.Name}' taken {backup.Timestamp:yyyy-MM-dd HH:mm:ss} UTC ({backup.Counts?.ToString() ?? "counts unknown"}), {aside}.";
         }
 
         public static RestoreResult Run(BackupInfo backup, IBackupStore store, string targetPath, RestoreOptions options, OperationContext ctx)
         {
             var clock = Stopwatch.StartNew();
             targetPath = ValidateTarget(targetPath);
+            var real = ResolveTarget(targetPath);
+            if (real != targetPath) ctx.WriteVerbose($"'{targetPath}' is a symbolic link to '{real}': restoring into '{real}'; the link stays as it is.");
+            RestoreTarget.CheckOutsideStore(targetPath, real, store);
             CheckMetadata(backup, options, ctx);
+            BackupFetch.CheckDeclaredSize(backup, options.MaxSize, NotChanged);
+            // Known to be encrypted (name or sidecar) and nothing to open it: say so before locking or fetching anything.
+            if (backup.Encrypted && (options.Decryption == null || options.Decryption.Identities.Count == 0))
+                Unchanged<bool>(() => throw Encryption.EncryptedBodyReader.IdentityRequired(backup));
 
-            var folder = System.IO.Path.GetDirectoryName(targetPath);
-            var temp = System.IO.Path.Combine(folder, "." + System.IO.Path.GetFileName(targetPath) + TempMarker + Guid.NewGuid().ToString("N"));
-            using (var restoreLock = AcquireLock(targetPath))
-            try
+            var folder = System.IO.Path.GetDirectoryName(real);
+            var temp = System.IO.Path.Combine(folder, "." + System.IO.Path.GetFileName(real) + TempMarker + Guid.NewGuid().ToString("N"));
+            using (var restoreLock = AcquireLock(real))
             {
-                CodecResult decoded;
+                FileStream output = null;
                 try
                 {
-                    decoded = Unchanged(() => BackupVerifier.Fetch(backup, store, temp, ctx, "Restore", options.Decryption));
-                    FailPoints.Hit("restore-fetched");
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    throw new BqBackupException(ErrorIds.RestoreFailed, BqErrorCategory.WriteError,
-                        $"Cannot write the restored database beside '{targetPath}': {e.Message}. The database was not changed.", targetPath,
-                        "Check free space and that this user may write to the database's folder.", e);
-                }
-                var checksumVerified = Unchanged(() => BackupVerifier.VerifyChecksum(backup, decoded));
-                ctx.WriteVerbose(BackupVerifier.DescribeVerification(backup, decoded, checksumVerified));
-                var inspection = Unchanged(() => BackupVerifier.CheckDatabase(backup, temp, ctx));
-                var integrity = "ok";
-                if (!inspection.IsBunqueue)
-                {
-                    if (!options.Force)
-                        throw new BqBackupException(ErrorIds.NotABunqueueDatabase, BqErrorCategory.InvalidData,
-                            $"The backup '{backup.Name}' is not a bunqueue database ({inspection.Describe()}); bunqueue would start on it empty or fail. The database was not changed.",
-                            backup.Name, "Pick a backup of bunqueue's database, or add -Force if this file is really what you want there.");
-                    ctx.WriteWarning($"The backup '{backup.Name}' is not a bunqueue database ({inspection.Describe()}); restoring it because of -Force.");
-                }
+                    BackupFetch.CheckSpace(backup, folder, NotChanged, ctx);
+                    CodecResult decoded;
+                    try
+                    {
+                        output = NativeFile.CreatePrivate(temp, 1 << 20);
+                        decoded = Unchanged(() => BackupFetch.Fetch(backup, store, output, temp, options.MaxSize, NotChanged, ctx, "Restore", options.Decryption));
+                        FailPoints.Hit("restore-fetched");
+                    }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                    {
+                        throw new BqBackupException(ErrorIds.RestoreFailed, BqErrorCategory.WriteError,
+                            $"Cannot write the restored database beside '{real}': {e.Message.TrimEnd('.')}.{NotChanged}", targetPath,
+                            "Check free space and that this user may write to the database's folder.", e);
+                    }
+                    var checksumVerified = Unchanged(() => BackupVerifier.VerifyChecksum(backup, decoded));
+                    ctx.WriteVerbose(BackupVerifier.DescribeVerification(backup, decoded, checksumVerified));
+                    var inspection = Unchanged(() => BackupVerifier.CheckDatabase(backup, temp, ctx));
+                    if (!inspection.IsBunqueue)
+                    {
+                        if (!options.Force)
+                            throw new BqBackupException(ErrorIds.NotABunqueueDatabase, BqErrorCategory.InvalidData,
+                                $"The backup '{backup.Name}' is not a bunqueue database ({inspection.Describe()}); bunqueue would start on it empty or fail.{NotChanged}",
+                                backup.Name, "Pick a backup of bunqueue's database, or add -Force if this file is really what you want there.");
+                        ctx.WriteWarning($"The backup '{backup.Name}' is not a bunqueue database ({inspection.Describe()}); restoring it because of -Force.");
+                    }
 
-                FailPoints.Hit("restore-verified");
-                CheckNotInUse(targetPath, options, ctx);
-                ctx.ThrowIfCancelled();
-                var moved = SwapIn(temp, targetPath, options.UtcNow(), ctx);
+                    FailPoints.Hit("restore-verified");
+                    CheckNotInUse(real, options, ctx);
+                    ctx.ThrowIfCancelled();
+                    var moved = RestoreSwap.SwapIn(output, temp, real, targetPath, options.UtcNow(), ctx);
 
-                return new RestoreResult
+                    return new RestoreResult
+                    {
+                        Path = targetPath,
+                        ResolvedPath = real,
+                        BackupName = backup.Name,
+                        Destination = backup.Destination,
+                        BackupTimestamp = backup.Timestamp,
+                        DatabaseSize = decoded.RawBytes,
+                        Sha256 = decoded.Sha256,
+                        ChecksumVerified = checksumVerified,
+                        Encrypted = decoded.Decrypted,
+                        IntegrityCheck = "ok",
+                        SchemaVersion = inspection.SchemaVersion,
+                        Counts = inspection.Counts,
+                        MovedAside = moved,
+                        Duration = clock.Elapsed,
+                    };
+                }
+                finally
                 {
-                    Path = targetPath,
-                    BackupName = backup.Name,
-                    Destination = backup.Destination,
-                    BackupTimestamp = backup.Timestamp,
-                    DatabaseSize = decoded.RawBytes,
-                    Sha256 = decoded.Sha256,
-                    ChecksumVerified = checksumVerified,
-                    Encrypted = decoded.Decrypted,
-                    IntegrityCheck = integrity,
-                    SchemaVersion = inspection.SchemaVersion,
-                    Counts = inspection.Counts,
-                    MovedAside = moved,
-                    Duration = clock.Elapsed,
-                };
-            }
-            finally
-            {
-                foreach (var leftover in SqliteFiles.WithCompanions(temp)) NativeFile.TryDelete(leftover);
+                    BackupFetch.DisposeQuietly(output);
+                    foreach (var leftover in SqliteFiles.WithCompanions(temp)) NativeFile.TryDelete(leftover);
+                }
             }
         }
 
+        private const string NotChanged = " The database was not changed.";
+
         private static void CheckMetadata(BackupInfo backup, RestoreOptions options, OperationContext ctx)
         {
-            if (backup.Status == BackupStatus.Ok) return;
+            if (BackupStatus.HasMetadata(backup.Status)) return;
             var missing = backup.Status == BackupStatus.MissingMetadata;
             if (!options.Force)
                 throw new BqBackupException(missing ? ErrorIds.BackupMetadataMissing : ErrorIds.BackupMetadataInvalid, BqErrorCategory.InvalidData,
-                    $"The backup '{backup.Name}' has {(missing ? "no" : "an unreadable")} sidecar '{BqBackup.Catalog.BackupNaming.MetadataNameFor(backup.Name)}', so its checksum cannot be verified. The database was not changed.",
+                    $"The backup '{backup.Name}' has {(missing ? "no" : "an unreadable")} sidecar '{BqBackup.Catalog.BackupNaming.MetadataNameFor(backup.Name)}', so its checksum cannot be verified.{NotChanged}",
                     backup.Name, "Restore another backup, or add -Force to restore it checked by gzip's CRC and integrity_check only.");
             ctx.WriteWarning($"The backup '{backup.Name}' has no usable metadata: its checksum cannot be verified; relying on integrity_check because of -Force.");
         }
 
-        /// <summary>Adds the reassurance an operator needs to a verification failure: nothing live changed.</summary>
+        /// <summary>Adds the reassurance an operator needs to a verification failure: nothing live changed (once: the fetch's own bounds say it already).</summary>
         private static T Unchanged<T>(Func<T> check)
         {
             try { return check(); }
-            catch (BqBackupException e)
+            catch (BqBackupException e) when (!e.Message.EndsWith(NotChanged, StringComparison.Ordinal))
             {
-                throw new BqBackupException(e.ErrorId, e.Category, e.Message + " The database was not changed.", e.TargetObject, e.RecommendedAction, e.InnerException);
+                throw new BqBackupException(e.ErrorId, e.Category, e.Message + NotChanged, e.TargetObject, e.RecommendedAction, e.InnerException);
             }
         }
 
@@ -142,22 +170,21 @@ namespace BqBackup.Restore
             var folder = System.IO.Path.GetDirectoryName(targetPath);
             var name = System.IO.Path.GetFileName(targetPath);
             var lockPath = System.IO.Path.Combine(folder, "." + name + ".bqrestore.lock");
-            FileStream lockFile;
+            LockFile lockFile;
             try
             {
-                lockFile = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                lockFile = LockFile.TryAcquire(lockPath);
             }
-            catch (IOException e)
-            {
-                throw new BqBackupException(ErrorIds.RestoreInProgress, BqErrorCategory.ResourceBusy,
-                    $"Another restore of '{targetPath}' is running.", targetPath, "Wait for it to finish; two restores of one database cannot both win.", e);
-            }
-            catch (UnauthorizedAccessException e)
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw new BqBackupException(ErrorIds.RestoreFailed, BqErrorCategory.PermissionDenied,
-                    $"Cannot write to the folder of '{targetPath}': {e.Message}. The database was not changed.", targetPath,
+                    $"Cannot write to the folder of '{targetPath}': {e.Message.TrimEnd('.')}.{NotChanged}", targetPath,
                     "Run the restore as a user who may write to bunqueue's data folder.", e);
             }
+            if (lockFile == null)
+                throw new BqBackupException(ErrorIds.RestoreInProgress, BqErrorCategory.ResourceBusy,
+                    $"Another restore of '{targetPath}' is running.", targetPath, "Wait for it to finish; two restores of one database cannot both win.");
+            // Unlinking removes names, never what a link there points to.
             foreach (var stale in Directory.GetFiles(folder, "." + name + TempMarker + "*")) NativeFile.TryDelete(stale);
             return lockFile;
         }
@@ -175,65 +202,5 @@ namespace BqBackup.Restore
         }
 
         internal static string AsideStamp(DateTime utc) => utc.ToUniversalTime().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-
-        /// <summary>
-        /// The old database stays reachable at all times: it gets its .corrupted name as a hard
-        /// link (a copy where links are impossible) before its companions move aside, and the
-        /// verified file then replaces it in one rename, so the target path never goes missing.
-        /// </summary>
-        private static IReadOnlyList<MovedFile> SwapIn(string temp, string targetPath, DateTime nowUtc, OperationContext ctx)
-        {
-            var stamp = AsideStamp(nowUtc);
-            var moved = new List<MovedFile>();
-            var linkedDatabase = false;
-            var exists = File.Exists(targetPath);
-            var problem = NativeFile.TryCopyOwnership(exists ? targetPath : System.IO.Path.GetDirectoryName(targetPath), temp, copyMode: exists);
-            if (problem != null) ctx.WriteWarning($"The restored database may not be usable by bunqueue's user: {problem}.");
-            try
-            {
-                if (File.Exists(targetPath))
-                {
-                    var aside = AsideName(targetPath, stamp);
-                    if (!NativeFile.TryHardLink(targetPath, aside)) File.Copy(targetPath, aside);
-                    linkedDatabase = true;
-                    moved.Add(new MovedFile(targetPath, aside));
-                    FailPoints.Hit("restore-database-kept");
-                }
-                foreach (var companion in SqliteFiles.CompanionSuffixes.Select(s => targetPath + s).Where(File.Exists))
-                {
-                    var aside = AsideName(companion, stamp);
-                    File.Move(companion, aside);
-                    moved.Add(new MovedFile(companion, aside));
-                    FailPoints.Hit("restore-moved" + companion.Substring(targetPath.Length));
-                }
-                NativeFile.ReplaceAtomically(temp, targetPath);
-                FailPoints.Hit("restore-renamed");
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                // Put back what moved, newest first, so the database is exactly as it was.
-                foreach (var m in Enumerable.Reverse(moved))
-                {
-                    try
-                    {
-                        if (m.From == targetPath && linkedDatabase) File.Delete(m.To);
-                        else File.Move(m.To, m.From);
-                    }
-                    catch (Exception) { /* reported below: the operator sees both names in the error */ }
-                }
-                throw new BqBackupException(ErrorIds.RestoreFailed, BqErrorCategory.WriteError,
-                    $"Could not put the restored database in place at '{targetPath}': {e.Message}. The database was left as it was.", targetPath,
-                    "Check that this user may rename files in the database's folder.", e);
-            }
-            foreach (var m in moved) ctx.WriteVerbose($"Moved aside: {m}.");
-            return moved;
-        }
-
-        private static string AsideName(string path, string stamp)
-        {
-            var aside = path + ".corrupted-" + stamp;
-            for (var n = 2; File.Exists(aside); n++) aside = path + ".corrupted-" + stamp + "-" + n;
-            return aside;
-        }
     }
 }

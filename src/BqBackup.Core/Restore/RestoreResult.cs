@@ -13,7 +13,10 @@ namespace BqBackup.Restore
 {
     public sealed class RestoreResult
     {
+        /// <summary>The -Path given, made absolute.</summary>
         public string Path { get; set; }
+        /// <summary>The file really replaced: Path itself, or where Path's symbolic links lead (the links stay).</summary>
+        public string ResolvedPath { get; set; }
         public string BackupName { get; set; }
         public string Destination { get; set; }
         public DateTime BackupTimestamp { get; set; }

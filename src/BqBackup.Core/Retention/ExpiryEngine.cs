@@ -6,6 +6,12 @@ using BqBackup.Storage;
 
 namespace BqBackup.Retention
 {
+    /// <summary>
+    /// Carries out retention decisions on a store. Every deletion, a sidecar left without its
+    /// backup included, is first put to <c>confirm(target, action)</c> — the cmdlet's
+    /// ShouldProcess, so -WhatIf, -Confirm and $WhatIfPreference are honoured in one place — and
+    /// is skipped when it answers false.
+    /// </summary>
     public static class ExpiryEngine
     {
         /// <summary>
@@ -14,8 +20,51 @@ namespace BqBackup.Retention
         /// </summary>
         public static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(15);
 
-        /// <summary>Deletes sidecars whose backup body is gone (never listed as backups); returns their names.</summary>
-        public static IReadOnlyList<string> RemoveOrphanedSidecars(IBackupStore store, DateTime nowUtc, OperationContext ctx)
+        /// <summary>
+        /// Removes the backups the decisions do not keep, and outputs an outcome for each decision
+        /// in scope, in order, to <paramref name="outcome"/> as it happens (for streaming) and in
+        /// the list returned. <paramref name="onlyThese"/> (backup names, e.g. piped ones) narrows
+        /// what may be removed; without it the run also cleans orphaned sidecars first. A failed
+        /// removal is an outcome with its Error, never thrown: the next backup is still tried.
+        /// </summary>
+        public static IReadOnlyList<ExpiryOutcome> Apply(IBackupStore store, IEnumerable<RetentionDecision> decisions,
+            Func<string, string, bool> confirm, OperationContext ctx, ISet<string> onlyThese = null, Action<ExpiryOutcome> outcome = null,
+            bool includeBunqueueBackups = false)
+        {
+            if (onlyThese == null) RemoveOrphanedSidecars(store, DateTime.UtcNow, confirm, ctx, includeBunqueueBackups);
+            var outcomes = new List<ExpiryOutcome>();
+            foreach (var decision in decisions)
+            {
+                ctx.ThrowIfCancelled();
+                if (onlyThese != null && !onlyThese.Contains(decision.Backup.Name)) continue;
+                ctx.WriteVerbose($"{decision.Action} '{decision.Backup.Name}': {decision.Reason}.");
+                var result = new ExpiryOutcome { Decision = decision };
+                if (!decision.Keep && confirm($"{decision.Backup.Name} in {store.Location}", $"Remove backup ({decision.Reason})"))
+                {
+                    try
+                    {
+                        Remove(decision.Backup, store, ctx);
+                        result.Removed = true;
+                    }
+                    catch (BqBackupException e)
+                    {
+                        result.Error = e;
+                    }
+                }
+                outcomes.Add(result);
+                outcome?.Invoke(result);
+            }
+            return outcomes;
+        }
+
+        /// <summary>
+        /// Deletes the sidecars whose backup body is gone (never listed as backups) and that are
+        /// older than <see cref="OrphanAge"/>, each once <paramref name="confirm"/> agrees; returns their names.
+        /// bunqueue's own sidecars are bunqueue's business unless <paramref name="includeBunqueueBackups"/>,
+        /// as its backups are.
+        /// </summary>
+        public static IReadOnlyList<string> RemoveOrphanedSidecars(IBackupStore store, DateTime nowUtc, Func<string, string, bool> confirm, OperationContext ctx,
+            bool includeBunqueueBackups = false)
         {
             var objects = store.List(ctx.Cancellation);
             var keys = new HashSet<string>(objects.Select(o => o.Key), StringComparer.Ordinal);
@@ -24,8 +73,10 @@ namespace BqBackup.Retention
             {
                 if (!BackupNaming.IsMetadataName(o.Key)) continue;
                 var body = o.Key.Substring(0, o.Key.Length - BackupNaming.MetadataSuffix.Length);
-                if (keys.Contains(body) || !BackupNaming.TryParse(body, out _, out _)) continue;
+                if (keys.Contains(body) || !BackupNaming.TryParse(body, out var origin, out _)) continue;
+                if (origin == BackupOrigin.Bunqueue && !includeBunqueueBackups) continue;
                 if (nowUtc - o.LastModified.UtcDateTime < OrphanAge) continue;
+                if (!confirm($"{o.Key} in {store.Location}", $"Remove orphaned sidecar (its backup '{body}' is gone)")) continue;
                 store.Delete(o.Key, ctx.Cancellation);
                 ctx.WriteVerbose($"Removed '{o.Key}': its backup '{body}' is gone (a failed or half-deleted backup).");
                 removed.Add(o.Key);

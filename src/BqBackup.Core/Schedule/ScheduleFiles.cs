@@ -1,9 +1,5 @@
 using System;
-using System.Collections.Generic;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.IO;
-using System.Linq;
 using System.Text;
 using BqBackup.IO;
 
@@ -67,50 +63,6 @@ namespace BqBackup.Schedule
             if (mode.HasValue && (mode.Value & 0x4) != 0)
                 return $"The environment file '{path}' holds secrets but every user can read it (mode {Convert.ToString(mode.Value, 8)}); chmod 600 it.";
             return null;
-        }
-    }
-
-    /// <summary>Runs the scheduler's own tools (systemctl, schtasks.exe); a failure is ScheduleCommandFailed with what the tool said.</summary>
-    public static class SchedulerCommand
-    {
-        public static string Run(string file, params string[] arguments)
-        {
-            var info = new ProcessStartInfo(file, string.Join(" ", arguments.Select(ScheduleBuilder.QuoteWindows)))
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                CreateNoWindow = true,
-            };
-            var commandLine = file + " " + string.Join(" ", arguments);
-            try
-            {
-                using (var process = Process.Start(info))
-                {
-                    var stderr = process.StandardError.ReadToEndAsync();
-                    var stdout = process.StandardOutput.ReadToEnd();
-                    process.WaitForExit();
-                    var output = (stdout + stderr.Result).Trim();
-                    if (process.ExitCode != 0)
-                        throw new BqBackupException(ErrorIds.ScheduleCommandFailed, BqErrorCategory.InvalidOperation,
-                            $"'{commandLine}' failed with exit code {process.ExitCode}: {output}", commandLine,
-                            "Run it by hand to see why (root is needed for system units and tasks); -NoEnable writes the files without it.");
-                    return output;
-                }
-            }
-            catch (Win32Exception e)
-            {
-                throw new BqBackupException(ErrorIds.ScheduleCommandFailed, BqErrorCategory.InvalidOperation,
-                    $"Cannot run '{commandLine}': {e.Message}", commandLine,
-                    "On a system without systemd use -AsCron, or -NoEnable to only write the unit files.", e);
-            }
-        }
-
-        /// <summary>Like Run, but answers whether the command succeeded instead of throwing.</summary>
-        public static bool Succeeds(string file, params string[] arguments)
-        {
-            try { Run(file, arguments); return true; }
-            catch (BqBackupException) { return false; }
         }
     }
 }

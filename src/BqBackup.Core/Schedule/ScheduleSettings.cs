@@ -4,14 +4,6 @@ using BqBackup.Retention;
 
 namespace BqBackup.Schedule
 {
-    /// <summary>Where a schedule lives: a systemd timer, a crontab line, or a Windows Scheduled Task.</summary>
-    public enum ScheduleKind
-    {
-        Systemd,
-        Cron,
-        WindowsTask,
-    }
-
     /// <summary>
     /// What a scheduled backup runs, as Register-BqBackupSchedule was told it. There is deliberately
     /// no place for a secret here: credentials reach the job through <see cref="EnvironmentFile"/>
@@ -19,8 +11,10 @@ namespace BqBackup.Schedule
     /// </summary>
     public sealed class ScheduleSettings
     {
+        public const string DefaultName = "bqbackup";
+
         /// <summary>The schedule's name: the systemd unit and task name. [A-Za-z0-9_-] only.</summary>
-        public string Name { get; set; } = ScheduleBuilder.DefaultName;
+        public string Name { get; set; } = DefaultName;
 
         /// <summary>The database, absolute; null to use BUNQUEUE_DATA_PATH from the environment file.</summary>
         public string DatabasePath { get; set; }
@@ -28,7 +22,7 @@ namespace BqBackup.Schedule
         /// <summary>An absolute folder or s3://bucket/prefix; null to use S3_BUCKET from the environment file.</summary>
         public string Destination { get; set; }
 
-        public TimeSpan Interval { get; set; } = ScheduleBuilder.DefaultInterval;
+        public TimeSpan Interval { get; set; } = ScheduleInterval.Default;
 
         /// <summary>The rules passed to Remove-BqBackupExpired; null or no rule for its default (S3_BACKUP_RETENTION, else 7 days).</summary>
         public RetentionPolicy Retention { get; set; }
@@ -46,29 +40,7 @@ namespace BqBackup.Schedule
         /// <summary>The module to import, by absolute path (its manifest in ModuleBase).</summary>
         public string ModulePath { get; set; }
 
-        /// <summary>How to start pwsh: its absolute path, or the dotnet host and pwsh.dll. See <see cref="ScheduleBuilder.PwshExecutable"/>.</summary>
+        /// <summary>How to start pwsh: its absolute path, or the dotnet host and pwsh.dll. See <see cref="ScheduleJob.PwshExecutable"/>.</summary>
         public IList<string> Executable { get; set; }
-    }
-
-    /// <summary>What Register-BqBackupSchedule installed (or, with -WhatIf, would install).</summary>
-    public class ScheduleInfo
-    {
-        public string Name { get; set; }
-        public ScheduleKind Kind { get; set; }
-        public TimeSpan Interval { get; set; }
-
-        /// <summary>The trigger as the scheduler spells it: OnCalendar=…, OnUnitActiveSec=…, a cron time, PT6H.</summary>
-        public string Trigger { get; set; }
-
-        /// <summary>The files written: the service and the timer; none for cron and Windows.</summary>
-        public string[] Files { get; set; } = new string[0];
-
-        /// <summary>What runs each time, as a command line for the platform's shell (sh, or Windows').</summary>
-        public string Command { get; set; }
-
-        /// <summary>Whether the schedule was enabled (systemctl enable --now, or the task registered).</summary>
-        public bool Enabled { get; set; }
-
-        public override string ToString() => $"{Kind} {Name} every {ScheduleBuilder.DescribeInterval(Interval)}";
     }
 }

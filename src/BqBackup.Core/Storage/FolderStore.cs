@@ -9,8 +9,10 @@ namespace BqBackup.Storage
 {
     /// <summary>
     /// Backups in a local or mounted folder. Writes go to a hidden partial file in the same folder
-    /// and become visible by rename, so a reader never sees half an object. Files are 0600: a
-    /// backup holds every job's payload.
+    /// and become visible by rename, so a reader never sees half an object. Files are 0600 from
+    /// their first moment: a backup holds every job's payload. Partial files are created
+    /// exclusively and renames replace a name, never follow it: a symbolic link planted at a
+    /// partial name is LinkRefused, one at a sidecar's or the status record's name is replaced.
     /// </summary>
     public sealed class FolderStore : IBackupStore
     {
@@ -153,7 +155,7 @@ namespace BqBackup.Storage
                     stream.Flush(true);
                     stream.Dispose();
                     if (overwrite) NativeFile.ReplaceAtomically(partial, final);
-                    else File.Move(partial, final); // link+unlink on Unix: never replaces an existing name
+                    else NativeFile.MoveNoReplace(partial, final); // linkat+unlink: never replaces or follows an existing name
                     committed = true;
                 }
                 catch (IOException e) when (!overwrite && File.Exists(final))

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using BqBackup.Catalog;
@@ -15,7 +16,12 @@ namespace BqBackup.Commands
         /// <summary>The backup a -Latest or -At asks for (<paramref name="at"/> null: the newest), saying which was picked for -At.</summary>
         protected BackupInfo PickBackup(IEnumerable<BackupInfo> newestFirst, DateTime? at, string destination)
         {
-            var picked = BackupCatalog.PickAtOrFail(newestFirst, at, destination);
+            var all = newestFirst as IReadOnlyCollection<BackupInfo> ?? newestFirst.ToList();
+            var picked = BackupCatalog.PickAtOrFail(all, at, destination);
+            var utcAt = at?.ToUniversalTime();
+            var skipped = all.Count(b => b.TimestampInFuture && (!utcAt.HasValue || b.Timestamp <= utcAt.Value));
+            if (skipped > 0)
+                WriteWarning($"Passed over {skipped} backup(s) stamped in the future (Status FutureTimestamp: clock skew); -Latest and -At never pick them.");
             if (at.HasValue)
             {
                 var utc = at.Value.ToUniversalTime();
@@ -60,31 +66,7 @@ namespace BqBackup.Commands
             return store;
         }
 
-        protected S3Options S3Options()
-        {
-            var options = new S3Options
-            {
-                EndpointUrl = EndpointUrl,
-                Region = Region,
-                AccessKey = AccessKey ?? Credential?.UserName,
-                SecretKey = SecretText(SecretKey) ?? Credential?.GetNetworkCredential().Password,
-                SessionToken = SessionToken,
-                ProfileName = ProfileName,
-            };
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(ForcePathStyle))) options.ForcePathStyle = ForcePathStyle.IsPresent;
-            return options;
-        }
-
-        private static string SecretText(object secret)
-        {
-            switch (secret is PSObject pso ? pso.BaseObject : secret)
-            {
-                case null: return null;
-                case string s: return s;
-                case System.Security.SecureString secure: return new System.Net.NetworkCredential(string.Empty, secure).Password;
-                default:
-                    throw new PSArgumentException("-SecretKey takes a string or a SecureString.", nameof(SecretKey));
-            }
-        }
+        /// <summary>The S3 settings given on the command line.</summary>
+        protected S3Options S3Options() => Binding.S3OptionsBuilder.From(MyInvocation.BoundParameters);
     }
 }

@@ -58,13 +58,8 @@ namespace BqBackup.Commands
             IEnumerable<BackupInfo> selected = backups;
             if (Name != null)
             {
-                var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-                selected = selected.Where(b => patterns.Any(p => p.IsMatch(b.Name)));
-                foreach (var literal in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
-                    if (!backups.Any(b => string.Equals(b.Name, literal, StringComparison.OrdinalIgnoreCase)))
-                        Report(new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
-                            $"There is no backup named '{literal}' in '{destination}'.", literal,
-                            "Run Get-BqBackup -Destination without -Name to see the names."));
+                try { selected = BackupCatalog.Find(backups, Name, destination, Report); }
+                catch (BqBackupException e) { Fail(e); return; }
             }
 
             if (ParameterSetName == "At")
@@ -77,7 +72,15 @@ namespace BqBackup.Commands
 
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Before))) selected = selected.Where(b => b.Timestamp < Before.ToUniversalTime());
             if (MyInvocation.BoundParameters.ContainsKey(nameof(After))) selected = selected.Where(b => b.Timestamp > After.ToUniversalTime());
-            if (Latest) selected = selected.Take(1);
+            if (Latest)
+            {
+                // A backup stamped in the future (clock skew) is never "the latest": its time is not when it was taken.
+                var list = selected.ToList();
+                var skipped = list.TakeWhile(b => b.TimestampInFuture).Count();
+                if (skipped > 0)
+                    WriteWarning($"Passed over {skipped} backup(s) stamped in the future (Status FutureTimestamp: clock skew); -Latest never picks them. Name one with -Name to use it.");
+                selected = list.Where(b => !b.TimestampInFuture).Take(1);
+            }
             WriteObject(selected, enumerateCollection: true);
         }
     }

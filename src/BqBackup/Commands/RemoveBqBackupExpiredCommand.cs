@@ -93,33 +93,28 @@ namespace BqBackup.Commands
                     var ctx = Context();
                     var all = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     var decisions = RetentionEvaluator.Evaluate(all, policy, System.DateTime.UtcNow);
-                    var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
-                    if (!whatIf && onlyThese == null)
-                        Guard(() => ExpiryEngine.RemoveOrphanedSidecars(store, System.DateTime.UtcNow, ctx));
-                    foreach (var decision in decisions)
+                    // -WhatIf answers with the decisions themselves, so a script can see every reason.
+                    var whatIf = WhatIfInEffect();
+                    Guard(() => ExpiryEngine.Apply(store, decisions, ShouldProcess, ctx, onlyThese, outcome =>
                     {
-                        if (onlyThese != null && !onlyThese.Contains(decision.Backup.Name)) continue;
-                        WriteVerbose($"{decision.Action} '{decision.Backup.Name}': {decision.Reason}.");
-                        // -WhatIf answers with the decisions themselves, so a script can see every reason.
-                        if (whatIf) WriteObject(decision);
-                        if (decision.Keep) continue;
-                        if (!ShouldProcess($"{decision.Backup.Name} in {destination}", $"Remove backup ({decision.Reason})")) continue;
-                        try
-                        {
-                            Guard(() => { ExpiryEngine.Remove(decision.Backup, store, ctx); return 0; });
-                            WriteObject(decision.Backup);
-                        }
-                        catch (BqBackupException e)
-                        {
-                            Report(e);
-                        }
-                    }
+                        if (whatIf) WriteObject(outcome.Decision);
+                        if (outcome.Removed) WriteObject(outcome.Decision.Backup);
+                        if (outcome.Error != null) Report(outcome.Error);
+                    }, policy.IncludeBunqueueBackups));
                 }
             }
             catch (BqBackupException e)
             {
                 Fail(e);
             }
+        }
+
+        /// <summary>Whether this run only says what it would do: -WhatIf as given (-WhatIf:$false is not), else $WhatIfPreference.</summary>
+        private bool WhatIfInEffect()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound))
+                return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
+            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
         }
     }
 }

@@ -36,8 +36,10 @@ namespace BqBackup.Commands
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
+        /// <summary>The backup's name; a wildcard must match exactly one backup.</summary>
         [Parameter(Mandatory = true, ParameterSetName = NameSet)]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(Completion.BackupNameCompleter))]
         public string Name { get; set; }
 
@@ -60,6 +62,11 @@ namespace BqBackup.Commands
         /// <summary>The passphrase of a backup encrypted with -Passphrase.</summary>
         [Parameter]
         public System.Security.SecureString Passphrase { get; set; }
+
+        /// <summary>The most the backup may decompress to (default 64 GiB); its sidecar's size bounds it as well.</summary>
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
 
         private readonly List<BackupInfo> piped = new List<BackupInfo>();
 
@@ -97,12 +104,13 @@ namespace BqBackup.Commands
                 {
                     var ctx = Context();
                     var backup = ParameterSetName == InputSet ? piped[0] : Pick(store, destination, ctx);
+                    RestoreEngine.CheckOutsideStore(target, store);
                     var description = RestoreEngine.Describe(backup, target, DateTime.UtcNow);
                     if (!ShouldProcess(description, description + " Continue?", "Restore-BqBackup")) return;
                     using (var decryption = Encryption.BackupDecryption.Resolve(IdentityFile?.Select(ResolvePath), Passphrase, Environment))
                     {
                         if (decryption != null) WriteVerbose($"Decrypting with {decryption.Describe()}.");
-                        var result = Guard(() => RestoreEngine.Run(backup, store, target, new RestoreOptions { Force = Force, Decryption = decryption }, ctx));
+                        var result = Guard(() => RestoreEngine.Run(backup, store, target, new RestoreOptions { Force = Force, MaxSize = MaxSize, Decryption = decryption }, ctx));
                         WriteObject(result);
                     }
                 }
@@ -115,9 +123,9 @@ namespace BqBackup.Commands
 
         private BackupInfo Pick(Storage.IBackupStore store, string destination, OperationContext ctx)
         {
-            var catalog = new BackupCatalog(store, destination);
-            if (ParameterSetName == NameSet) return catalog.Get(Name, ctx);
-            return PickBackup(Guard(() => catalog.List(ctx)), ParameterSetName == AtSet ? At : (DateTime?)null, destination);
+            var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
+            if (ParameterSetName == NameSet) return BackupCatalog.FindOne(backups, Name, destination);
+            return PickBackup(backups, ParameterSetName == AtSet ? At : (DateTime?)null, destination);
         }
     }
 }

@@ -32,8 +32,10 @@ namespace BqBackup.Commands
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
+        /// <summary>Backup names; wildcards allowed.</summary>
         [Parameter(Mandatory = true, ParameterSetName = NameSet)]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(Completion.BackupNameCompleter))]
         public string[] Name { get; set; }
 
@@ -46,6 +48,11 @@ namespace BqBackup.Commands
         /// <summary>Test every backup in the destination.</summary>
         [Parameter(Mandatory = true, ParameterSetName = AllSet)]
         public SwitchParameter All { get; set; }
+
+        /// <summary>The most a backup may decompress to (default 64 GiB); its sidecar's size bounds it as well.</summary>
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
 
         /// <summary>age identity files (AGE-SECRET-KEY-1…) that open encrypted backups; default BQBACKUP_AGE_IDENTITY_FILE.</summary>
         [Parameter]
@@ -81,7 +88,7 @@ namespace BqBackup.Commands
                 {
                     if (InputObject == null) return;
                     using (var store = OpenStore(InputObject.Destination, createFolder: false))
-                        WriteObject(Guard(() => BackupVerifier.Test(InputObject, store, Context(), decryption: decryption)));
+                        WriteObject(Guard(() => BackupVerifier.Test(InputObject, store, Context(), maxSize: MaxSize, decryption: decryption)));
                     return;
                 }
 
@@ -91,7 +98,7 @@ namespace BqBackup.Commands
                     var ctx = Context();
                     var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     foreach (var backup in Select(backups, destination))
-                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx, decryption: decryption)));
+                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx, maxSize: MaxSize, decryption: decryption)));
                 }
             }
             catch (BqBackupException e)
@@ -107,15 +114,7 @@ namespace BqBackup.Commands
                 case AllSet:
                     return backups;
                 case NameSet:
-                    var found = new List<BackupInfo>();
-                    foreach (var name in Name)
-                    {
-                        var match = backups.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.Ordinal));
-                        if (match != null) found.Add(match);
-                        else Report(new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
-                            $"There is no backup named '{name}' in '{destination}'.", name, "Run Get-BqBackup -Destination to see the names."));
-                    }
-                    return found;
+                    return BackupCatalog.Find(backups, Name, destination, Report);
                 default:
                     return new[] { PickBackup(backups, ParameterSetName == AtSet ? At : (DateTime?)null, destination) };
             }

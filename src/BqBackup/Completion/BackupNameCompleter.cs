@@ -65,8 +65,10 @@ namespace BqBackup.Completion
             });
             if (objects == null) return CompletionSupport.Nothing;
 
-            var word = CompletionSupport.Unquote(wordToComplete);
-            var pattern = new WildcardPattern(WildcardPattern.ContainsWildcardCharacters(word) ? word : word + "*", WildcardOptions.IgnoreCase);
+            // The cmdlets' own -Name rule, with what is typed so far as a prefix; a malformed pattern completes nothing.
+            BackupNamePattern pattern;
+            try { pattern = BackupNamePattern.ForCompletion(CompletionSupport.Unquote(wordToComplete)); }
+            catch (BqBackupException) { return CompletionSupport.Nothing; }
             var backups = new List<(string name, DateTime time, DateTimeOffset modified, long size, string origin)>();
             foreach (var o in objects)
                 if (BackupNaming.TryParse(o.Key, out var origin, out var time) && pattern.IsMatch(o.Key))

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using BqBackup.Binding;
 using BqBackup.Storage;
 
 namespace BqBackup.Completion
@@ -19,50 +20,15 @@ namespace BqBackup.Completion
 
         internal static readonly IReadOnlyList<CompletionResult> Nothing = new CompletionResult[0];
 
-        /// <summary>The value of a parameter already on the command line, unwrapped; null when absent or not a plain value.</summary>
-        internal static object Bound(IDictionary fakeBoundParameters, string name)
-        {
-            if (fakeBoundParameters == null || !fakeBoundParameters.Contains(name)) return null;
-            var value = fakeBoundParameters[name];
-            return value is PSObject pso ? pso.BaseObject : value;
-        }
+        /// <summary>A parameter already on the command line, as a string; null when absent or not a plain value.</summary>
+        internal static string BoundString(IDictionary fakeBoundParameters, string name) => S3OptionsBuilder.BoundString(fakeBoundParameters, name);
 
-        internal static string BoundString(IDictionary fakeBoundParameters, string name)
-        {
-            var value = Bound(fakeBoundParameters, name);
-            if (value is string s) return s;
-            if (value is object[] array && array.Length == 1) return (array[0] is PSObject p ? p.BaseObject : array[0]) as string;
-            return null;
-        }
-
-        /// <summary>The S3 settings given on the command line, read as the cmdlets read them.</summary>
+        /// <summary>The S3 settings given on the command line, read as the cmdlets read them, with a short timeout.</summary>
         internal static S3Options S3Options(IDictionary fake)
         {
-            var credential = Bound(fake, "Credential") as PSCredential;
-            var options = new S3Options
-            {
-                EndpointUrl = BoundString(fake, "EndpointUrl"),
-                Region = BoundString(fake, "Region"),
-                AccessKey = BoundString(fake, "AccessKey") ?? credential?.UserName,
-                SecretKey = SecretText(Bound(fake, "SecretKey")) ?? credential?.GetNetworkCredential().Password,
-                SessionToken = BoundString(fake, "SessionToken"),
-                ProfileName = BoundString(fake, "ProfileName"),
-                Timeout = S3RequestTimeout,
-            };
-            var forcePathStyle = Bound(fake, "ForcePathStyle");
-            if (forcePathStyle is SwitchParameter sp) options.ForcePathStyle = sp.IsPresent;
-            else if (forcePathStyle is bool b) options.ForcePathStyle = b;
+            var options = S3OptionsBuilder.From(fake);
+            options.Timeout = S3RequestTimeout;
             return options;
-        }
-
-        private static string SecretText(object secret)
-        {
-            switch (secret)
-            {
-                case string s: return s;
-                case System.Security.SecureString secure: return new System.Net.NetworkCredential(string.Empty, secure).Password;
-                default: return null;
-            }
         }
 
         /// <summary>

@@ -120,6 +120,30 @@ namespace BqBackup.Tests.Codec
             Assert.Equal(ErrorIds.BackupCorrupt, e.ErrorId);
         }
 
+        [Fact]
+        public void A_body_that_inflates_past_the_bound_is_stopped_before_the_byte_over_it()
+        {
+            // 40 MiB of zeros in about 40 KB: what a crafted body does to a disk without a bound.
+            var gz = Gzip(new byte[40 << 20]);
+            using (var output = new MemoryStream())
+            {
+                var e = Assert.Throws<BqBackupException>(() => WithinDeadlockGuard(() =>
+                    GzipCodec.Decompress(new MemoryStream(gz), gz.Length, output, OperationContext.None, "Test", "x.db.gz", maxRawBytes: 3 << 20)));
+                Assert.Equal(ErrorIds.SizeMismatch, e.ErrorId);
+                Assert.Equal("x.db.gz", e.TargetObject);
+                Assert.True(output.Length <= 3 << 20, $"{output.Length} bytes were written past the bound");
+            }
+        }
+
+        [Fact]
+        public void A_body_of_exactly_the_bound_passes()
+        {
+            var data = Data(3 << 20);
+            var gz = Gzip(data);
+            var result = GzipCodec.Decompress(new MemoryStream(gz), gz.Length, Stream.Null, OperationContext.None, "Test", "x.db.gz", maxRawBytes: data.Length);
+            Assert.Equal(data.Length, result.RawBytes);
+        }
+
         private sealed class FailingStream : Stream
         {
             private readonly int failAtWrite;

@@ -128,10 +128,10 @@ namespace BqBackup.Tests.Encryption
                 Assert.Equal(BackupTestStatus.NotVerified, none.Result);
                 Assert.False(none.Passed);
                 Assert.Contains(w.Warnings, m => m.Contains("NOT verified"));
-                var ok = BackupVerifier.Test(b, w.Store, w.Context, w.TempRoot, keys);
+                var ok = BackupVerifier.Test(b, w.Store, w.Context, w.TempRoot, decryption: keys);
                 Assert.Equal(BackupTestStatus.Passed, ok.Result);
                 Assert.True(ok.Passed);
-                var bad = BackupVerifier.Test(b, w.Store, w.Context, w.TempRoot, wrong);
+                var bad = BackupVerifier.Test(b, w.Store, w.Context, w.TempRoot, decryption: wrong);
                 Assert.Equal(BackupTestStatus.Failed, bad.Result);
                 Assert.Equal(new[] { ErrorIds.AgeNoMatchingIdentity }, bad.ErrorIds);
             }

@@ -122,7 +122,7 @@ namespace BqBackup.Tests.Health
                 File.WriteAllText(Path.Combine(w.BackupsPath, "notes.meta.json"), "not ours");
                 File.SetLastWriteTimeUtc(Path.Combine(w.BackupsPath, "notes.meta.json"), DateTime.UtcNow.AddHours(-1));
 
-                var removed = ExpiryEngine.RemoveOrphanedSidecars(w.Store, DateTime.UtcNow, w.Context);
+                var removed = ExpiryEngine.RemoveOrphanedSidecars(w.Store, DateTime.UtcNow, (_, _) => true, w.Context);
 
                 Assert.Equal(new[] { "backup-2026-01-01T00-00-00.db.gz.meta.json" }, removed);
                 Assert.True(File.Exists(Path.Combine(w.BackupsPath, "backup-2026-01-02T00-00-00.db.gz.meta.json")));

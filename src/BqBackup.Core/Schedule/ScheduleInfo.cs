@@ -1,0 +1,26 @@
+using System;
+
+namespace BqBackup.Schedule
+{
+    /// <summary>What Register-BqBackupSchedule installed (or, with -WhatIf, would install).</summary>
+    public class ScheduleInfo
+    {
+        public string Name { get; set; }
+        public ScheduleKind Kind { get; set; }
+        public TimeSpan Interval { get; set; }
+
+        /// <summary>The trigger as the scheduler spells it: OnCalendar=…, OnUnitActiveSec=…, a cron time, PT6H.</summary>
+        public string Trigger { get; set; }
+
+        /// <summary>The files written: the service and the timer; none for cron and Windows.</summary>
+        public string[] Files { get; set; } = new string[0];
+
+        /// <summary>What runs each time, as a command line for the platform's shell (sh, or Windows').</summary>
+        public string Command { get; set; }
+
+        /// <summary>Whether the schedule was enabled (systemctl enable --now, or the task registered).</summary>
+        public bool Enabled { get; set; }
+
+        public override string ToString() => $"{Kind} {Name} every {ScheduleInterval.Describe(Interval)}";
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace BqBackup.Schedule
+{
+    /// <summary>Everything a schedule needs before any text is made; each check throws the first problem it finds.</summary>
+    public static class ScheduleValidation
+    {
+        private static readonly Regex NamePattern = new Regex("^[A-Za-z0-9_-]{1,100}$", RegexOptions.CultureInvariant);
+        // systemd's User= takes a user name as useradd makes them, or a numeric id.
+        private static readonly Regex UnixUserPattern = new Regex(@"^(?:[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?|[0-9]{1,10})$", RegexOptions.CultureInvariant);
+
+        private static readonly string[] SignedUrlParameters =
+            { "x-amz-credential", "x-amz-signature", "x-amz-security-token", "awsaccesskeyid", "signature=" };
+
+        public static void ValidateName(string name)
+        {
+            if (name == null || !NamePattern.IsMatch(name))
+                throw new BqBackupException(ErrorIds.InvalidScheduleName, BqErrorCategory.InvalidArgument,
+                    $"'{name}' is not a schedule name: use 1 to 100 letters, digits, '_' or '-'.", name,
+                    "Pick a name such as 'bqbackup' or 'bqbackup-prod'; it names the systemd units (<name>.service, <name>.timer) or the Windows task.");
+        }
+
+        /// <summary>Whole minutes from 1 minute to 31 days, which every scheduler can run (cron refuses more in its own check).</summary>
+        public static void ValidateInterval(TimeSpan interval)
+        {
+            if (!ScheduleInterval.IsValid(interval))
+                throw new BqBackupException(ErrorIds.InvalidInterval, BqErrorCategory.InvalidArgument,
+                    $"-Interval {ScheduleInterval.Describe(interval)} is not a whole number of minutes between 1 minute and 31 days.", interval,
+                    "Give a TimeSpan such as (New-TimeSpan -Hours 6) or '06:00:00'; a bare number is read as ticks.");
+        }
+
+        /// <summary>The common rules, then what only <paramref name="scheduler"/> refuses.</summary>
+        public static void Validate(ScheduleSettings s, IScheduler scheduler)
+        {
+            if (s == null) throw new ArgumentNullException(nameof(s));
+            if (scheduler == null) throw new ArgumentNullException(nameof(scheduler));
+            ValidateName(s.Name);
+            ValidateInterval(s.Interval);
+
+            // Anything that looks like a credential would end up in a world-readable unit file or
+            // in the task's arguments: refuse, and say where secrets go instead.
+            RefuseSecret("Destination", s.Destination);
+            RefuseSecret("EndpointUrl", s.EndpointUrl);
+
+            foreach (var (parameter, value) in new[]
+            {
+                ("Name", s.Name), ("Path", s.DatabasePath), ("Destination", s.Destination),
+                ("EnvironmentFile", s.EnvironmentFile), ("ProfileName", s.ProfileName),
+                ("EndpointUrl", s.EndpointUrl), ("Region", s.Region), ("User", s.User),
+                ("ModulePath", s.ModulePath),
+            }.Concat((s.Executable ?? new string[0]).Select(e => ("Executable", e))))
+            {
+                if (value != null && value.Any(c => c < ' ' || c == '\x7f'))
+                    throw Setting(parameter, $"-{parameter} contains a control character (a line break, a tab), which no unit file, crontab line or task can hold.",
+                        $"Give -{parameter} without control characters.");
+            }
+
+            if (s.Executable == null || s.Executable.Count == 0 || s.Executable.Any(e => !IsAbsolute(e)))
+                throw Setting("Executable", "The pwsh to run is not known as an absolute path.", "Run Register-BqBackupSchedule from pwsh itself.");
+            if (!IsAbsolute(s.ModulePath))
+                throw Setting("ModulePath", $"The module path '{s.ModulePath}' is not absolute.", "Import BqBackup from its folder, then register.");
+            if (s.EnvironmentFile != null && !IsAbsolute(s.EnvironmentFile))
+                throw Setting("EnvironmentFile", $"-EnvironmentFile '{s.EnvironmentFile}' is not an absolute path.", "Give the environment file's absolute path.");
+
+            if (s.DatabasePath == null && s.EnvironmentFile == null)
+                throw new BqBackupException(ErrorIds.DatabasePathRequired, BqErrorCategory.InvalidArgument,
+                    "No -Path was given and no -EnvironmentFile that could set BUNQUEUE_DATA_PATH.", null,
+                    "Pass -Path with bunqueue's database file, or -EnvironmentFile with a file that sets BUNQUEUE_DATA_PATH.");
+            if (s.DatabasePath != null && !IsAbsolute(s.DatabasePath))
+                throw Setting("Path", $"-Path '{s.DatabasePath}' is not absolute.", "Give the database's absolute path.");
+            if (string.IsNullOrEmpty(s.Destination) && s.EnvironmentFile == null)
+                throw new BqBackupException(ErrorIds.DestinationRequired, BqErrorCategory.InvalidArgument,
+                    "No -Destination was given and no -EnvironmentFile that could set S3_BUCKET.", null,
+                    "Pass -Destination with a folder or s3://bucket/prefix, or -EnvironmentFile with a file that sets S3_BUCKET.");
+
+            if (s.Retention != null && s.Retention.HasRule) s.Retention.Validate();
+
+            scheduler.Validate(s);
+        }
+
+        /// <summary>For the Unix schedulers: a -User that systemd's User= (and su) accept.</summary>
+        public static void ValidateUnixUser(string user)
+        {
+            if (user != null && !UnixUserPattern.IsMatch(user))
+                throw Setting("User", $"-User '{user}' is not a user name systemd accepts.", "Give a user name (letters, digits, '_', '.', '-') or a numeric uid.");
+        }
+
+        /// <summary>InvalidScheduleSetting, naming the parameter (never its value, which may be long or private) as the target.</summary>
+        internal static BqBackupException Setting(string parameter, string message, string action) =>
+            new BqBackupException(ErrorIds.InvalidScheduleSetting, BqErrorCategory.InvalidArgument, message, parameter, action);
+
+        /// <summary>URLs with user:password@ or a pre-signed query carry a secret; the target is the parameter, never the value.</summary>
+        public static void RefuseSecret(string parameter, string value)
+        {
+            if (string.IsNullOrEmpty(value)) return;
+            var scheme = value.IndexOf("://", StringComparison.Ordinal);
+            if (scheme < 0) return;
+            var start = scheme + 3;
+            var end = value.IndexOfAny(new[] { '/', '?', '#' }, start);
+            var authority = value.Substring(start, (end < 0 ? value.Length : end) - start);
+            var lower = value.ToLowerInvariant();
+            if (authority.IndexOf('@') >= 0 || SignedUrlParameters.Any(p => lower.Contains(p)))
+                throw new BqBackupException(ErrorIds.SecretOnCommandLine, BqErrorCategory.SecurityError,
+                    $"-{parameter} carries credentials (user:secret@ or a signed query); a schedule would write them into its unit file, crontab or task arguments, which other users can read.",
+                    parameter,
+                    "Give the URL without credentials and put the keys in -EnvironmentFile (S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY; mode 0600) or an AWS profile (-ProfileName).");
+        }
+
+        internal static bool IsAbsolute(string path) =>
+            !string.IsNullOrEmpty(path) &&
+            (path[0] == '/' || path.StartsWith(@"\\", StringComparison.Ordinal) ||
+             (path.Length >= 3 && char.IsLetter(path[0]) && path[1] == ':' && (path[2] == '\\' || path[2] == '/')));
+    }
+}
