@@ -38,6 +38,7 @@ namespace BqBackup.Encryption
                 if (!string.IsNullOrWhiteSpace(file)) { files.Add(file.Trim()); fromEnv = true; }
             }
             if (files.Count == 0 && passphrase == null) return null;
+            if (passphrase != null && passphrase.Length == 0) throw AgeErrors.IdentityInvalid("an empty passphrase", null);
 
             var identities = new List<AgeIdentity>();
             var descriptions = new List<string>();

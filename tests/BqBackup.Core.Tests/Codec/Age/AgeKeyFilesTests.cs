@@ -132,5 +132,13 @@ namespace BqBackup.Tests.Codec.Age
                 Assert.Equal(ErrorIds.AgeHeaderInvalid, ErrorIdOf(() => AgeHeader.Read(new MemoryStream(System.Text.Encoding.ASCII.GetBytes("age-encryption.org/v2\n")))));
             }
         }
+
+        [Fact]
+        public void A_key_file_that_never_ends_is_read_only_up_to_the_limit()
+        {
+            if (!File.Exists("/dev/zero")) return; // no such device on Windows
+            Assert.Equal(ErrorIds.AgeRecipientInvalid, ErrorIdOf(() => AgeKeyFiles.ReadRecipientsFile("/dev/zero")));
+            Assert.Equal(ErrorIds.AgeIdentityInvalid, ErrorIdOf(() => AgeKeyFiles.ReadIdentitiesFile("/dev/zero")));
+        }
     }
 }
