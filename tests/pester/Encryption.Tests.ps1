@@ -16,7 +16,8 @@ BeforeAll {
     $script:secret = (Get-Content $keyFile | Where-Object { $_ -like 'AGE-SECRET-KEY-1*' }).Trim()
     $script:otherSecret = (Get-Content $otherKeyFile | Where-Object { $_ -like 'AGE-SECRET-KEY-1*' }).Trim()
 
-    function Get-ErrorOf([scriptblock] $Command) { try { & $Command; $null } catch { $_ } }
+    # Restore's failures are per item (non-terminating), so the error is caught as a runbook would: -ErrorAction Stop.
+    function Get-ErrorOf([scriptblock] $Command) { $ErrorActionPreference = 'Stop'; try { & $Command; $null } catch { $_ } }
 
     # The length of the age header (through the MAC line) of a file's bytes.
     function Get-AgeHeaderLength([byte[]] $Bytes) {
