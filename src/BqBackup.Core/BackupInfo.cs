@@ -17,7 +17,13 @@ namespace BqBackup
         /// <summary>SHA-256 hex of the uncompressed database.</summary>
         public string Sha256 { get; set; }
         public string Origin { get; set; }
+        /// <summary>Ok, MissingMetadata, InvalidMetadata or FutureTimestamp (see BackupStatus).</summary>
         public string Status { get; set; }
+        /// <summary>
+        /// Stamped later than now plus the clock-skew tolerance (whatever its Status: a backup with no
+        /// sidecar is dated by its name). Such a backup is never picked by -Latest or -At.
+        /// </summary>
+        public bool TimestampInFuture { get; set; }
         public int? SchemaVersion { get; set; }
         public JobCounts Counts { get; set; }
         public bool Compressed { get; set; }

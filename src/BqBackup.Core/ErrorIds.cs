@@ -7,6 +7,7 @@ namespace BqBackup
     {
         public const string DatabaseNotFound = "DatabaseNotFound";
         public const string DatabasePathRequired = "DatabasePathRequired";
+        public const string InvalidPath = "InvalidPath";
         public const string NotASqliteDatabase = "NotASqliteDatabase";
         public const string NotABunqueueDatabase = "NotABunqueueDatabase";
         public const string SnapshotFailed = "SnapshotFailed";

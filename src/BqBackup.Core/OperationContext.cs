@@ -4,8 +4,8 @@ using System.Threading;
 namespace BqBackup
 {
     /// <summary>
-    /// What a cmdlet lends the engine for one operation: cancellation (Ctrl-C) and the streams to
-    /// report on. The callbacks are invoked on the caller's thread, which PowerShell requires for
+    /// What a cmdlet lends the engine for one operation: cancellation (Ctrl-C), the streams to
+    /// report on, and the clock. The callbacks are invoked on the caller's thread, which PowerShell requires for
     /// Write-Progress and Write-Verbose.
     /// </summary>
     public sealed class OperationContext
@@ -17,6 +17,14 @@ namespace BqBackup
         public Action<BqProgress> Progress { get; init; }
         public Action<string> Verbose { get; init; }
         public Action<string> Warning { get; init; }
+        /// <summary>
+        /// Where "now" comes from for everything the engine judges by time (backup names, clock
+        /// skew, retention, health); null is the system clock. Tests set a fixed clock.
+        /// </summary>
+        public Func<DateTime> Clock { get; init; }
+
+        /// <summary>Now, in UTC, by <see cref="Clock"/>.</summary>
+        public DateTime UtcNow() => Clock == null ? DateTime.UtcNow : Clock().ToUniversalTime();
 
         internal void ReportProgress(string activity, string status, long completed, long total)
             => Progress?.Invoke(new BqProgress(activity, status, completed, total));

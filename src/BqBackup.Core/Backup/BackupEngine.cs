@@ -35,7 +35,7 @@ namespace BqBackup.Backup
             {
                 Health.StatusRecord.Record(store, ctx, r =>
                 {
-                    r.LastFailure = options.UtcNow();
+                    r.LastFailure = options.UtcNow?.Invoke().ToUniversalTime() ?? ctx.UtcNow();
                     r.LastFailureErrorId = e.ErrorId;
                     r.LastFailureMessage = e.Message;
                     r.SourcePath = databasePath;
@@ -48,7 +48,7 @@ namespace BqBackup.Backup
         {
             LeftoverCleanup.Clean(store, null, ctx); // what killed runs of this user left in this store
             var clock = Stopwatch.StartNew();
-            var takenAt = options.UtcNow();
+            var takenAt = options.UtcNow?.Invoke().ToUniversalTime() ?? ctx.UtcNow();
             using (var temp = new PrivateTempDirectory("snapshot", options.TempRoot))
             {
                 var snapshot = temp.File("snapshot.db");
@@ -78,93 +78,97 @@ namespace BqBackup.Backup
             }
         }
 
+        /// <summary>How often a run that lost its name to a concurrent backup stores again under the next one.</summary>
+        private const int MaxAttempts = 5;
+
+        /// <summary>
+        /// Claims a name, then stores under it. A run that loses its name to a concurrent backup
+        /// (only possible on stores without conditional writes, see NameClaim) uploads again under
+        /// the next free name; a failure anywhere removes its own claim and nothing else.
+        /// </summary>
         private static BackupInfo Store(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx,
             string snapshot, DateTime takenAt, System.Threading.Tasks.Task<(string integrity, DatabaseInspection inspection)> check, Stopwatch clock)
         {
-            var name = ChooseName(store, takenAt, ctx);
-            var metaName = BackupNaming.MetadataNameFor(name);
-            ctx.WriteVerbose($"Storing as '{name}' in '{store.Location}'.");
-
-            var metadataWritten = false;
-            try
+            var runId = Guid.NewGuid().ToString("N");
+            var firstSequence = 1;
+            for (var attempt = 1; ; attempt++)
             {
-                CodecResult encoded;
-                using (var upload = store.BeginUpload(name, "application/gzip", ctx.Cancellation))
+                var claim = NameClaim.Take(store, takenAt, runId, firstSequence, ctx);
+                try
                 {
-                    using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-                        encoded = GzipCodec.Compress(input, input.Length, upload.Content, options.CompressionLevel, ctx, "Backup");
-                    ctx.CompleteProgress("Backup");
-                    FailPoints.Hit("backup-body-written");
-
-                    ctx.ReportProgress("Verify", "Waiting for integrity_check of the snapshot", 0, -1);
-                    var (integrity, inspection) = check.GetAwaiter().GetResult();
-                    ctx.CompleteProgress("Verify");
-                    if (integrity != "ok")
-                        throw new BqBackupException(ErrorIds.SourceIntegrityCheckFailed, BqErrorCategory.InvalidData,
-                            $"The snapshot of '{databasePath}' fails integrity_check: {integrity}. Nothing was stored.", databasePath,
-                            "The live database is damaged: keep the last good backups (do not expire them) and restore one with Restore-BqBackup.");
-                    ctx.WriteVerbose($"integrity_check ok; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"}.");
-                    if (inspection.TableCount == 0) throw SqliteSnapshot.Empty(databasePath, "it holds no tables");
-                    if (!inspection.IsBunqueue)
-                        ctx.WriteWarning($"'{databasePath}' does not look like a bunqueue database ({inspection.Describe()}); backing it up anyway.");
-
-                    var meta = new BackupMetadata
-                    {
-                        Timestamp = takenAt,
-                        Version = ToolVersion,
-                        Size = encoded.RawBytes,
-                        CompressedSize = encoded.EncodedBytes,
-                        Checksum = encoded.Sha256,
-                        Compressed = true,
-                        Tool = ToolVersion,
-                        Host = Environment.MachineName,
-                        SourcePath = databasePath,
-                        SchemaVersion = inspection.SchemaVersion,
-                        Counts = inspection.Counts,
-                    };
-                    // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
-                    store.Put(metaName, meta.ToJson(), "application/json", overwrite: false, ctx.Cancellation);
-                    metadataWritten = true;
-                    FailPoints.Hit("backup-sidecar-written");
-                    upload.Commit(ctx.Cancellation);
-                    FailPoints.Hit("backup-committed");
-                    ctx.WriteVerbose($"Stored {encoded.EncodedBytes:N0} bytes (database {encoded.RawBytes:N0} bytes, sha256 {encoded.Sha256}) in {clock.Elapsed.TotalSeconds:F2} s.");
-
-                    // The same mapping a later listing applies, so what New-BqBackup returns is what Get-BqBackup lists.
-                    var info = new BackupInfo
-                    {
-                        Name = name, Destination = destination, Origin = BackupOrigin.BqBackup, Size = encoded.EncodedBytes,
-                        MetadataName = metaName, LastModified = DateTimeOffset.UtcNow,
-                    };
-                    BackupCatalog.ApplyMetadata(info, meta, problem: null);
-                    return info;
+                    return StoreAs(claim, databasePath, store, destination, options, ctx, snapshot, takenAt, check, clock);
+                }
+                catch (BqBackupException e) when (e.ErrorId == ErrorIds.BackupNameConflict && attempt < MaxAttempts)
+                {
+                    claim.Release(ctx);
+                    ctx.WriteVerbose($"{e.Message} Storing again under the next free name.");
+                    firstSequence = claim.Sequence + 1;
+                }
+                catch
+                {
+                    claim.Release(ctx);
+                    throw;
                 }
             }
-            catch when (metadataWritten)
-            {
-                TryDelete(store, metaName);
-                throw;
-            }
         }
 
-        /// <summary>The seed's name for this second, with -2, -3 … when earlier backups of the same second exist.</summary>
-        private static string ChooseName(IBackupStore store, DateTime takenAt, OperationContext ctx)
+        private static BackupInfo StoreAs(NameClaim claim, string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx,
+            string snapshot, DateTime takenAt, System.Threading.Tasks.Task<(string integrity, DatabaseInspection inspection)> check, Stopwatch clock)
         {
-            for (var sequence = 1; sequence < 1000; sequence++)
+            var name = claim.Name;
+            ctx.WriteVerbose($"Storing as '{name}' in '{store.Location}'.");
+            CodecResult encoded;
+            using (var upload = store.BeginUpload(name, "application/gzip", ctx.Cancellation))
             {
-                var candidate = BackupNaming.NameFor(takenAt, sequence);
-                if (store.Stat(candidate, ctx.Cancellation) == null &&
-                    store.Stat(BackupNaming.MetadataNameFor(candidate), ctx.Cancellation) == null)
-                    return candidate;
-            }
-            throw new BqBackupException(ErrorIds.BackupNameConflict, BqErrorCategory.WriteError,
-                $"No free backup name for {takenAt:O} in '{store.Location}'.", store.Location, "Run the backup again.");
-        }
+                using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                    encoded = GzipCodec.Compress(input, input.Length, upload.Content, options.CompressionLevel, ctx, "Backup");
+                ctx.CompleteProgress("Backup");
+                FailPoints.Hit("backup-body-written");
 
-        private static void TryDelete(IBackupStore store, string key)
-        {
-            try { store.Delete(key, default); }
-            catch (Exception) { /* best effort: an orphaned sidecar is ignored by listings and cleaned by expiry */ }
+                ctx.ReportProgress("Verify", "Waiting for integrity_check of the snapshot", 0, -1);
+                var (integrity, inspection) = check.GetAwaiter().GetResult();
+                ctx.CompleteProgress("Verify");
+                if (integrity != "ok")
+                    throw new BqBackupException(ErrorIds.SourceIntegrityCheckFailed, BqErrorCategory.InvalidData,
+                        $"The snapshot of '{databasePath}' fails integrity_check: {integrity}. Nothing was stored.", databasePath,
+                        "The live database is damaged: keep the last good backups (do not expire them) and restore one with Restore-BqBackup.");
+                ctx.WriteVerbose($"integrity_check ok; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"}.");
+                if (inspection.TableCount == 0) throw SqliteSnapshot.Empty(databasePath, "it holds no tables");
+                if (!inspection.IsBunqueue)
+                    ctx.WriteWarning($"'{databasePath}' does not look like a bunqueue database ({inspection.Describe()}); backing it up anyway.");
+
+                var meta = new BackupMetadata
+                {
+                    Timestamp = takenAt,
+                    Version = ToolVersion,
+                    Size = encoded.RawBytes,
+                    CompressedSize = encoded.EncodedBytes,
+                    Checksum = encoded.Sha256,
+                    Compressed = true,
+                    Tool = ToolVersion,
+                    Host = Environment.MachineName,
+                    SourcePath = databasePath,
+                    SchemaVersion = inspection.SchemaVersion,
+                    Counts = inspection.Counts,
+                    RunId = claim.RunId,
+                };
+                // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
+                claim.Confirm(meta.ToJson(), ctx);
+                FailPoints.Hit("backup-sidecar-written");
+                upload.Commit(ctx.Cancellation);
+                FailPoints.Hit("backup-committed");
+                ctx.WriteVerbose($"Stored {encoded.EncodedBytes:N0} bytes (database {encoded.RawBytes:N0} bytes, sha256 {encoded.Sha256}) in {clock.Elapsed.TotalSeconds:F2} s.");
+
+                // The same mapping a later listing applies, so what New-BqBackup returns is what Get-BqBackup lists.
+                var info = new BackupInfo
+                {
+                    Name = name, Destination = destination, Origin = BackupOrigin.BqBackup, Size = encoded.EncodedBytes,
+                    MetadataName = claim.MetadataName, LastModified = DateTimeOffset.UtcNow,
+                };
+                BackupCatalog.ApplyMetadata(info, meta, problem: null);
+                BackupCatalog.FlagClockSkew(info, ctx.UtcNow());
+                return info;
+            }
         }
     }
 }

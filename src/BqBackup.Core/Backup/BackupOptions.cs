@@ -12,8 +12,11 @@ namespace BqBackup.Backup
     public sealed class BackupOptions
     {
         public BqCompressionLevel CompressionLevel { get; set; } = BqCompressionLevel.Optimal;
-        /// <summary>Overridable so tests can take several backups "in the same second".</summary>
-        public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
+        /// <summary>
+        /// When the backup is taken; null (the default) for the operation's clock (OperationContext.Clock).
+        /// Tests set it to take several backups "in the same second", or one while the clock runs ahead.
+        /// </summary>
+        public Func<DateTime> UtcNow { get; set; }
         /// <summary>Where the private scratch folder goes; null for the system temp folder (TMPDIR).</summary>
         public string TempRoot { get; set; }
     }

@@ -27,6 +27,7 @@ namespace BqBackup.Catalog
             var objects = store.List(ctx.Cancellation);
             var byKey = objects.ToDictionary(o => o.Key, StringComparer.Ordinal);
             var backups = new List<BackupInfo>();
+            var now = ctx.UtcNow();
             foreach (var body in objects)
             {
                 ctx.ThrowIfCancelled();
@@ -49,6 +50,7 @@ namespace BqBackup.Catalog
                     info.MetadataName = metaKey;
                     ApplyMetadata(info, ReadMetadata(metaKey, ctx, out var problem), problem);
                 }
+                FlagClockSkew(info, now);
                 backups.Add(info);
             }
             return backups.OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
@@ -104,9 +106,19 @@ namespace BqBackup.Catalog
                 pattern.Text,
                 "Run Get-BqBackup -Destination without -Name to see the names.");
 
-        /// <summary>The newest backup taken at or before <paramref name="atUtc"/>, or null.</summary>
+        /// <summary>
+        /// The newest backup taken at or before <paramref name="atUtc"/>, or null. A backup stamped
+        /// in the future (clock skew) is never picked: its time says nothing about when it was taken.
+        /// </summary>
         public static BackupInfo PickAt(IEnumerable<BackupInfo> newestFirst, DateTime atUtc) =>
-            newestFirst.FirstOrDefault(b => b.Timestamp <= atUtc.ToUniversalTime());
+            newestFirst.FirstOrDefault(b => !b.TimestampInFuture && b.Timestamp <= atUtc.ToUniversalTime());
+
+        /// <summary>Marks a backup stamped beyond now plus the tolerance; one with a sidecar gets Status FutureTimestamp.</summary>
+        internal static void FlagClockSkew(BackupInfo info, DateTime nowUtc)
+        {
+            info.TimestampInFuture = ClockSkew.IsAhead(info.Timestamp, nowUtc);
+            if (info.TimestampInFuture && info.Status == BackupStatus.Ok) info.Status = BackupStatus.FutureTimestamp;
+        }
 
         /// <summary>
         /// The newest backup taken at or before <paramref name="atUtc"/>, or the newest of all when
@@ -115,8 +127,15 @@ namespace BqBackup.Catalog
         public static BackupInfo PickAtOrFail(IEnumerable<BackupInfo> newestFirst, DateTime? atUtc, string destination)
         {
             var at = atUtc?.ToUniversalTime();
-            var picked = PickAt(newestFirst, at ?? DateTime.MaxValue);
+            var all = newestFirst.ToList();
+            var picked = PickAt(all, at ?? DateTime.MaxValue);
             if (picked != null) return picked;
+            var skewed = all.Count(b => b.TimestampInFuture);
+            if (skewed > 0)
+                throw new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
+                    $"No backup in '{destination}' can be picked{(at.HasValue ? $" at or before {at:yyyy-MM-dd HH:mm:ss} UTC" : "")}: {skewed} backup(s) are stamped in the future " +
+                    $"(more than {ClockSkew.Tolerance.TotalMinutes:F0} minutes ahead: clock skew), and those are never picked by time.", at.HasValue ? (object)at.Value : destination,
+                    "Check the clocks of the backup hosts; to use such a backup anyway, name it with -Name (Get-BqBackup -Destination lists them with Status FutureTimestamp).");
             throw at.HasValue
                 ? new BqBackupException(ErrorIds.NoBackupFound, BqErrorCategory.ObjectNotFound,
                     $"No backup in '{destination}' was taken at or before {at:yyyy-MM-dd HH:mm:ss} UTC.", at.Value,

@@ -24,6 +24,11 @@ namespace BqBackup.Catalog
         public string SourcePath { get; set; }
         public int? SchemaVersion { get; set; }
         public JobCounts Counts { get; set; }
+        /// <summary>
+        /// The backup run that wrote this sidecar: a run claims its name by writing the sidecar first
+        /// with only this in it, and deletes a sidecar only while it still holds its own run id.
+        /// </summary>
+        public string RunId { get; set; }
 
         public byte[] ToJson()
         {
@@ -42,6 +47,7 @@ namespace BqBackup.Catalog
                     if (Host != null) w.WriteString("host", Host);
                     if (SourcePath != null) w.WriteString("sourcePath", SourcePath);
                     if (SchemaVersion.HasValue) w.WriteNumber("schemaVersion", SchemaVersion.Value);
+                    if (RunId != null) w.WriteString("runId", RunId);
                     if (Counts != null)
                     {
                         w.WriteStartObject("counts");
@@ -89,6 +95,7 @@ namespace BqBackup.Catalog
                     meta.SourcePath = TryString(root, "sourcePath", out var sp) ? sp : null;
                     // A version beyond int32 is junk, not a version to truncate into another one: read as unknown.
                     meta.SchemaVersion = TryLong(root, "schemaVersion", out var sv) && sv >= int.MinValue && sv <= int.MaxValue ? (int?)sv : null;
+                    meta.RunId = TryString(root, "runId", out var run) ? run : null;
                     if (root.TryGetProperty("counts", out var counts) && counts.ValueKind == JsonValueKind.Object)
                     {
                         long Get(string name) => TryLong(counts, name, out var n) ? n : 0;
@@ -105,6 +112,20 @@ namespace BqBackup.Catalog
             catch (JsonException e)
             {
                 problem = "not valid JSON: " + e.Message;
+                return null;
+            }
+        }
+
+        /// <summary>The "runId" of any sidecar, a claim or a complete one; null when it has none or is not JSON.</summary>
+        public static string ReadRunId(byte[] json)
+        {
+            try
+            {
+                using (var doc = JsonDocument.Parse(json))
+                    return doc.RootElement.ValueKind == JsonValueKind.Object && TryString(doc.RootElement, "runId", out var run) ? run : null;
+            }
+            catch (JsonException)
+            {
                 return null;
             }
         }

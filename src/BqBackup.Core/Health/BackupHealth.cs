@@ -22,6 +22,10 @@ namespace BqBackup.Health
         public int BackupCount { get; set; }
         public long TotalSize { get; set; }
         public DateTime? OldestBackupTime { get; set; }
+        /// <summary>Backups stamped beyond now plus the clock-skew tolerance: counted in BackupCount, never the newest.</summary>
+        public int FutureBackupCount { get; set; }
+        /// <summary>True when a backup or the status record is stamped in the future (a Warning reason says which).</summary>
+        public bool ClockSkew { get; set; }
         public TimeSpan Interval { get; set; }
         public bool LastAttemptFailed { get; set; }
         public DateTime? LastFailureTime { get; set; }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using BqBackup.Catalog;
 using BqBackup.Storage;
 
 namespace BqBackup.Health
@@ -35,33 +36,40 @@ namespace BqBackup.Health
         public static BackupHealth Evaluate(string destination, IReadOnlyList<BackupInfo> newestFirst, StatusRecord record,
             TimeSpan interval, double sizeAnomalyFactor, DateTime nowUtc)
         {
+            var now = nowUtc.ToUniversalTime();
+            // Backups stamped in the future (clock skew) are counted but never stand for "the newest":
+            // one would look fresh for as long as the clock has not caught up, while backups stop.
+            var skewed = newestFirst.Where(b => b.TimestampInFuture || ClockSkew.IsAhead(b.Timestamp, now)).ToList();
+            var dated = newestFirst.Where(b => !skewed.Contains(b)).ToList();
             var health = new BackupHealth
             {
                 Destination = destination,
                 Interval = interval,
                 BackupCount = newestFirst.Count,
                 TotalSize = newestFirst.Sum(b => b.Size),
-                OldestBackupTime = newestFirst.Count > 0 ? newestFirst[newestFirst.Count - 1].Timestamp : (DateTime?)null,
+                OldestBackupTime = dated.Count > 0 ? dated[dated.Count - 1].Timestamp : (DateTime?)null,
+                FutureBackupCount = skewed.Count,
+                ClockSkew = skewed.Count > 0,
             };
             var critical = new List<string>();
             var warning = new List<string>();
 
-            var newest = newestFirst.FirstOrDefault();
+            var newest = dated.FirstOrDefault();
             if (newest == null)
             {
-                critical.Add("no backup in the destination");
+                critical.Add(skewed.Count == 0 ? "no backup in the destination" : $"no backup with a believable time: all {skewed.Count} are stamped in the future");
             }
             else
             {
                 health.LastBackupName = newest.Name;
                 health.LastBackupTime = newest.Timestamp;
-                health.LastBackupAge = nowUtc - newest.Timestamp;
+                health.LastBackupAge = now - newest.Timestamp;
                 health.LastBackupSize = newest.Size;
                 if (health.LastBackupAge > TimeSpan.FromTicks(Math.Min(interval.Ticks, MaximumInterval.Ticks) * 2))
                     critical.Add($"no backup within 2x the interval ({Hours(interval.TotalHours * 2)}): the newest is {Hours(health.LastBackupAge.Value.TotalHours)} old");
 
                 // Compare like with like: a size anomaly among backups of the same origin.
-                var previous = newestFirst.Skip(1).Where(b => b.Origin == newest.Origin).Take(7).Select(b => b.Size).OrderBy(s => s).ToList();
+                var previous = dated.Skip(1).Where(b => b.Origin == newest.Origin).Take(7).Select(b => b.Size).OrderBy(s => s).ToList();
                 if (previous.Count >= 3)
                 {
                     var median = previous.Count % 2 == 1 ? previous[previous.Count / 2] : (previous[previous.Count / 2 - 1] + previous[previous.Count / 2]) / 2.0;
@@ -69,14 +77,31 @@ namespace BqBackup.Health
                         warning.Add($"size anomaly: the newest backup is {newest.Size:N0} bytes, the median of the {previous.Count} before it {median:N0} (threshold x{sizeAnomalyFactor})");
                 }
             }
+            if (skewed.Count > 0)
+            {
+                var furthest = skewed.OrderByDescending(b => b.Timestamp).First();
+                warning.Add($"clock skew: {skewed.Count} backup(s) stamped in the future, up to '{furthest.Name}' at {furthest.Timestamp:yyyy-MM-dd HH:mm:ss} UTC, " +
+                            $"{ClockSkew.Describe(furthest.Timestamp, now)} ahead; -Latest and -At never pick them and retention neither counts nor expires them. Check the clocks (NTP) of the hosts that back up here");
+            }
 
             if (record != null)
             {
                 health.LastFailureTime = record.LastFailure;
                 health.LastFailureErrorId = record.LastFailureErrorId;
                 health.LastFailureMessage = record.LastFailureMessage;
-                health.LastAttemptFailed = record.LastAttemptFailed;
-                if (record.LastAttemptFailed)
+                var failureAhead = record.LastFailure.HasValue && ClockSkew.IsAhead(record.LastFailure.Value, now);
+                var successAhead = record.LastSuccess.HasValue && ClockSkew.IsAhead(record.LastSuccess.Value, now);
+                health.ClockSkew |= failureAhead || successAhead;
+                if (failureAhead)
+                    warning.Add($"clock skew: the status record's last failure is stamped {record.LastFailure:yyyy-MM-dd HH:mm:ss} UTC, {ClockSkew.Describe(record.LastFailure.Value, now)} in the future " +
+                                $"({record.LastFailureErrorId}: {record.LastFailureMessage}); it cannot be ordered against other attempts and is not counted as the last one");
+                if (successAhead)
+                    warning.Add($"clock skew: the status record's last success is stamped {record.LastSuccess:yyyy-MM-dd HH:mm:ss} UTC, {ClockSkew.Describe(record.LastSuccess.Value, now)} in the future; " +
+                                "a failure after it still counts as the last attempt");
+                // A skewed success hides no real failure; a skewed failure is a warning, not a failure for good.
+                health.LastAttemptFailed = record.LastFailure.HasValue && !failureAhead
+                    && (!record.LastSuccess.HasValue || successAhead || record.LastFailure > record.LastSuccess);
+                if (health.LastAttemptFailed)
                     critical.Add($"the last backup attempt failed at {record.LastFailure:yyyy-MM-dd HH:mm:ss} UTC on {record.Host ?? "?"}: {record.LastFailureErrorId}: {record.LastFailureMessage}");
             }
 
@@ -107,6 +132,8 @@ namespace BqBackup.Health
             Metric("bqbackup_backups_size_bytes", "Total stored size of all backups.", h.TotalSize);
             Metric("bqbackup_oldest_backup_timestamp_seconds", "When the oldest backup was taken (Unix time).", Unix(h.OldestBackupTime));
             Metric("bqbackup_last_attempt_failed", "1 when the newest backup attempt failed.", h.LastAttemptFailed ? 1 : 0);
+            Metric("bqbackup_future_backups", "Backups stamped more than the clock-skew tolerance in the future.", h.FutureBackupCount);
+            Metric("bqbackup_clock_skew", "1 when a backup or the status record is stamped in the future.", h.ClockSkew ? 1 : 0);
             Metric("bqbackup_last_failure_timestamp_seconds", "When a backup attempt last failed (Unix time).", Unix(h.LastFailureTime));
             return text.ToString();
         }

@@ -19,7 +19,7 @@ namespace BqBackup.Restore
         /// <summary>True when the sidecar's sizes and checksum match; throws on a mismatch; false when there is no metadata to check against.</summary>
         internal static bool VerifyChecksum(BackupInfo backup, CodecResult decoded)
         {
-            if (backup.Status != BackupStatus.Ok) return false;
+            if (!BackupStatus.HasMetadata(backup.Status)) return false;
             if (backup.ExpectedSize.HasValue && backup.ExpectedSize.Value != decoded.EncodedBytes)
                 throw new BqBackupException(ErrorIds.SizeMismatch, BqErrorCategory.InvalidData,
                     $"The backup '{backup.Name}' holds {decoded.EncodedBytes:N0} bytes but its metadata records {backup.ExpectedSize.Value:N0}: it was altered or cut short.",

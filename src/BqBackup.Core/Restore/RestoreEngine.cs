@@ -141,7 +141,7 @@ namespace BqBackup.Restore
 
         private static void CheckMetadata(BackupInfo backup, RestoreOptions options, OperationContext ctx)
         {
-            if (backup.Status == BackupStatus.Ok) return;
+            if (BackupStatus.HasMetadata(backup.Status)) return;
             var missing = backup.Status == BackupStatus.MissingMetadata;
             if (!options.Force)
                 throw new BqBackupException(missing ? ErrorIds.BackupMetadataMissing : ErrorIds.BackupMetadataInvalid, BqErrorCategory.InvalidData,

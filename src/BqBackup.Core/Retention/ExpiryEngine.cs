@@ -34,7 +34,7 @@ namespace BqBackup.Retention
             if (scratch) PrivateTempDirectory.RemoveOrphans(System.IO.Path.GetTempPath());
             LeftoverCleanup.Clean(store, confirm, ctx);
             if (!narrowed && store is Storage.S3.S3Store s3)
-                StaleUploads.Abort(s3, DateTime.UtcNow, StaleUploads.Age(ProcessEnvironment.Instance, ctx), confirm, ctx);
+                StaleUploads.Abort(s3, ctx.UtcNow(), StaleUploads.Age(ProcessEnvironment.Instance, ctx), confirm, ctx);
         }
 
         /// <summary>

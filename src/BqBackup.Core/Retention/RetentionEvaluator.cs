@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using BqBackup.Catalog;
 using BqBackup.Storage;
 
 namespace BqBackup.Retention
@@ -12,7 +13,12 @@ namespace BqBackup.Retention
         public static IReadOnlyList<RetentionDecision> Evaluate(IReadOnlyList<BackupInfo> backups, RetentionPolicy policy, DateTime nowUtc)
         {
             policy.Validate();
-            var candidates = backups.Where(b => b.Origin == BackupOrigin.BqBackup || policy.IncludeBunqueueBackups)
+            var now = nowUtc.ToUniversalTime();
+            // A backup stamped in the future (clock skew) is neither counted nor expired: it would
+            // take the newest slot of every rule for as long as the clock has not caught up, and its
+            // time says nothing about its age, so no rule can say it is old enough to go.
+            var skewed = new HashSet<BackupInfo>(backups.Where(b => IsSkewed(b, now)));
+            var candidates = backups.Where(b => (b.Origin == BackupOrigin.BqBackup || policy.IncludeBunqueueBackups) && !IsSkewed(b, now))
                 .OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
             var keptBy = candidates.ToDictionary(b => b, _ => new List<string>());
 
@@ -20,7 +26,6 @@ namespace BqBackup.Retention
             if (candidates.Count > 0) keptBy[candidates[0]].Add("newest backup (always kept)");
             if (policy.RetentionDays.HasValue)
             {
-                var now = nowUtc.ToUniversalTime();
                 // -RetentionDays 3000000 reaches before year 1: it keeps everything, not an overflow.
                 var cutoff = policy.RetentionDays.Value >= (now - DateTime.MinValue).TotalDays ? DateTime.MinValue : now.AddDays(-policy.RetentionDays.Value);
                 foreach (var b in candidates.Where(b => b.Timestamp >= cutoff)) keptBy[b].Add($"within {policy.RetentionDays} day(s)");
@@ -36,6 +41,13 @@ namespace BqBackup.Retention
 
             return backups.Select(b =>
             {
+                if (skewed.Contains(b))
+                    return new RetentionDecision
+                    {
+                        Backup = b, Keep = true,
+                        Reason = $"stamped {ClockSkew.Describe(b.Timestamp, now)} in the future (clock skew): never expired and counted by no rule, " +
+                                 "since its time says nothing about its age; once the clock passes its time it is judged like any other",
+                    };
                 if (!keptBy.TryGetValue(b, out var reasons))
                     return new RetentionDecision { Backup = b, Keep = true, Reason = "bunqueue's own backup (add -IncludeBunqueueBackups to expire these)" };
                 return reasons.Count > 0
@@ -61,6 +73,8 @@ namespace BqBackup.Retention
                 "Backups may have stopped; nothing was removed.", policy.ToString(),
                 "Check the backup job (Get-BqBackupStatus). To expire anyway, add a rule that keeps what you want, such as -KeepLast 1 for the newest only.");
         }
+
+        private static bool IsSkewed(BackupInfo b, DateTime nowUtc) => b.TimestampInFuture || ClockSkew.IsAhead(b.Timestamp, nowUtc);
 
         /// <summary>The newest backup of each of the last n periods that have one (newest-first input).</summary>
         private static void KeepPerPeriod(List<BackupInfo> newestFirst, Dictionary<BackupInfo, List<string>> keptBy, int? count, string label, Func<DateTime, string> period)

@@ -18,6 +18,16 @@ namespace BqBackup.Storage
             return Query.Replace(text, m => m.Value[0] + "***");
         }
 
+        private static readonly Regex EmbeddedUserInfo = new Regex(@"(?<=\b[A-Za-z][A-Za-z0-9+.\-]*://)[^\s/?#'""@]*@", RegexOptions.CultureInvariant);
+        private static readonly Regex EmbeddedQuery = new Regex(@"(?<=\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s'""?#]*)[?#][^\s'""]*", RegexOptions.CultureInvariant);
+
+        /// <summary>Free text (a message, a name a user typed) with every URL in it redacted as <see cref="Redact"/> does.</summary>
+        public static string RedactText(string text)
+        {
+            if (string.IsNullOrEmpty(text) || text.IndexOf("://", System.StringComparison.Ordinal) < 0) return text;
+            return EmbeddedQuery.Replace(EmbeddedUserInfo.Replace(text, "***@"), m => m.Value[0] + "***");
+        }
+
         /// <summary>True when the text carries user info (credentials) before its host.</summary>
         public static bool HasUserInfo(string url) => !string.IsNullOrEmpty(url) && UserInfo.IsMatch(url);
     }

@@ -30,8 +30,8 @@ namespace BqBackup.Commands
         protected OperationContext Context() => new OperationContext
         {
             Cancellation = cancellation.Token,
-            Verbose = WriteVerbose,
-            Warning = WriteWarning,
+            Verbose = message => WriteVerbose(UrlRedaction.RedactText(message)),
+            Warning = message => WriteWarning(UrlRedaction.RedactText(message)),
             Progress = ReportProgress,
         };
 
@@ -79,12 +79,21 @@ namespace BqBackup.Commands
             };
         }
 
+        /// <summary>
+        /// The record a user sees. Every text in it passes through URL redaction once more, so a
+        /// URL with credentials or a signed query string that reached a message anyway is shown as ***.
+        /// </summary>
         protected ErrorRecord ToErrorRecord(BqBackupException e)
         {
             if (!Enum.TryParse(e.Category.ToString(), out ErrorCategory category)) category = ErrorCategory.NotSpecified;
-            return new ErrorRecord(e, e.ErrorId, category, e.TargetObject)
+            var message = UrlRedaction.RedactText(e.Message);
+            var target = e.TargetObject is string text ? UrlRedaction.RedactText(text) : e.TargetObject;
+            var shown = message == e.Message && Equals(target, e.TargetObject)
+                ? e
+                : new BqBackupException(e.ErrorId, e.Category, message, target, e.RecommendedAction);
+            return new ErrorRecord(shown, e.ErrorId, category, target)
             {
-                ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = e.RecommendedAction },
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = UrlRedaction.RedactText(e.RecommendedAction) },
             };
         }
 
@@ -93,7 +102,25 @@ namespace BqBackup.Commands
         protected void Report(BqBackupException e) => WriteError(ToErrorRecord(e));
 
         /// <summary>A path as PowerShell understands it (relative to $PWD, ~, PSDrives) made absolute.</summary>
-        protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+        /// A path PowerShell cannot read (a NUL in it, a drive that does not exist, a URL) is InvalidPath.
+        protected string ResolvePath(string path)
+        {
+            try
+            {
+                var resolved = GetUnresolvedProviderPathFromPSPath(path);
+                // PowerShell passes a NUL through; every file API after it would throw.
+                if (resolved.IndexOf('\0') >= 0) throw new ArgumentException("it holds a NUL character");
+                return resolved;
+            }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is SessionStateException
+                                      || e is PSInvalidOperationException || e is System.IO.IOException)
+            {
+                var shown = UrlRedaction.RedactText(path);
+                throw new BqBackupException(ErrorIds.InvalidPath, BqErrorCategory.InvalidArgument,
+                    $"'{shown}' is not a file-system path: {UrlRedaction.RedactText(e.Message)}", shown,
+                    "Give a path on a file-system drive, e.g. /var/lib/bunqueue/queue.db or ./backups.");
+            }
+        }
 
         protected IEnvironment Environment => ProcessEnvironment.Instance;
 

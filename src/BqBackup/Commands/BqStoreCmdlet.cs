@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using BqBackup.Catalog;
@@ -15,7 +16,12 @@ namespace BqBackup.Commands
         /// <summary>The backup a -Latest or -At asks for (<paramref name="at"/> null: the newest), saying which was picked for -At.</summary>
         protected BackupInfo PickBackup(IEnumerable<BackupInfo> newestFirst, DateTime? at, string destination)
         {
-            var picked = BackupCatalog.PickAtOrFail(newestFirst, at, destination);
+            var all = newestFirst as IReadOnlyCollection<BackupInfo> ?? newestFirst.ToList();
+            var picked = BackupCatalog.PickAtOrFail(all, at, destination);
+            var utcAt = at?.ToUniversalTime();
+            var skipped = all.Count(b => b.TimestampInFuture && (!utcAt.HasValue || b.Timestamp <= utcAt.Value));
+            if (skipped > 0)
+                WriteWarning($"Passed over {skipped} backup(s) stamped in the future (Status FutureTimestamp: clock skew); -Latest and -At never pick them.");
             if (at.HasValue)
             {
                 var utc = at.Value.ToUniversalTime();

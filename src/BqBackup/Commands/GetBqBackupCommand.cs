@@ -72,7 +72,15 @@ namespace BqBackup.Commands
 
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Before))) selected = selected.Where(b => b.Timestamp < Before.ToUniversalTime());
             if (MyInvocation.BoundParameters.ContainsKey(nameof(After))) selected = selected.Where(b => b.Timestamp > After.ToUniversalTime());
-            if (Latest) selected = selected.Take(1);
+            if (Latest)
+            {
+                // A backup stamped in the future (clock skew) is never "the latest": its time is not when it was taken.
+                var list = selected.ToList();
+                var skipped = list.TakeWhile(b => b.TimestampInFuture).Count();
+                if (skipped > 0)
+                    WriteWarning($"Passed over {skipped} backup(s) stamped in the future (Status FutureTimestamp: clock skew); -Latest never picks them. Name one with -Name to use it.");
+                selected = list.Where(b => !b.TimestampInFuture).Take(1);
+            }
             WriteObject(selected, enumerateCollection: true);
         }
     }

@@ -44,7 +44,7 @@ namespace BqBackup.Commands
                     var ctx = Context();
                     var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     var record = StatusRecord.Read(store, ctx);
-                    var health = HealthCheck.Evaluate(destination, backups, record, interval, SizeAnomalyFactor, DateTime.UtcNow);
+                    var health = HealthCheck.Evaluate(destination, backups, record, interval, SizeAnomalyFactor, ctx.UtcNow());
                     if (AsPrometheus) WriteObject(HealthCheck.ToPrometheus(health));
                     else WriteObject(health);
                 }

@@ -46,7 +46,9 @@ namespace BqBackup.Commands
             var paths = Path ?? new[] { DefaultDatabasePath() };
             foreach (var path in paths)
             {
-                var fullPath = ResolvePath(path);
+                string fullPath;
+                try { fullPath = ResolvePath(path); }
+                catch (BqBackupException e) { Report(e); continue; }
                 if (!ShouldProcess(fullPath, $"Back up to '{destination}'")) continue;
                 // Opened only once there is something to do, so -WhatIf creates no folder.
                 if (store == null)

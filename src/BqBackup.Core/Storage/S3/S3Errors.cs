@@ -37,9 +37,18 @@ namespace BqBackup.Storage.S3
         public static bool IsNotFound(Exception e) =>
             e is AmazonS3Exception s3 && (s3.StatusCode == HttpStatusCode.NotFound || s3.ErrorCode == "NoSuchKey" || s3.ErrorCode == "NotFound");
 
+        /// <summary>A conditional write refused: the key exists (412), or another conditional write to it is in flight (409).</summary>
+        public static bool IsPreconditionFailed(Exception e) =>
+            e is AmazonS3Exception s3 && (s3.StatusCode == HttpStatusCode.PreconditionFailed || s3.ErrorCode == "PreconditionFailed"
+                || s3.ErrorCode == "ConditionalRequestConflict");
+
+        public static bool IsNotImplemented(Exception e) =>
+            e is AmazonS3Exception s3 && (s3.StatusCode == HttpStatusCode.NotImplemented || s3.ErrorCode == "NotImplemented");
+
         public static BqBackupException Map(S3Store store, string what, string key, Exception e)
         {
             if (e is BqBackupException bq) return bq;
+            if (key != null && IsPreconditionFailed(e)) return store.Conflict(key);
             var where = store.Location;
             if (e is AmazonS3Exception s3)
             {

@@ -111,19 +111,49 @@ namespace BqBackup.Storage.S3
             if (stat.Size > 2L * MinimumPartSize)
                 return new RangedReadStream(this, key, full, stat.Size, MinimumPartSize, PartsInFlight, cancellation);
             var response = S3Errors.Call(this, "read", key, () => Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = full }, cancellation), cancellation);
-            return new ResponseStream(response);
+            return new ResponseStream(this, key, response);
         }
 
         public void Put(string key, byte[] content, string contentType, bool overwrite, CancellationToken cancellation)
         {
             var full = FullKey(key);
-            // Best effort: without conditional writes a race between two writers cannot be excluded.
+            // If-None-Match: * makes the refusal atomic where the server honours it (AWS S3 since 2024,
+            // MinIO, R2); the look first is all that servers which ignore it (s3rver) get.
             if (!overwrite && Stat(key, cancellation) != null) throw Conflict(key);
-            S3Errors.Call(this, "write", key, () => Client.PutObjectAsync(new PutObjectRequest
+            Write("write", key, !overwrite, conditional => Client.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = Bucket, Key = full, InputStream = new MemoryStream(content, writable: false), ContentType = contentType,
-                UseChunkEncoding = false, AutoCloseStream = true,
+                UseChunkEncoding = false, AutoCloseStream = true, IfNoneMatch = conditional ? "*" : null,
             }, cancellation), cancellation);
+        }
+
+        /// <summary>False once the server answered a conditional write with 501 Not Implemented.</summary>
+        private volatile bool conditionalWrites = true;
+
+        /// <summary>
+        /// A write that refuses an existing key when <paramref name="exclusive"/>: sent with
+        /// If-None-Match: *, and a server's 412 (or 409 ConditionalRequestConflict) is
+        /// BackupNameConflict. A server that does not implement the header gets the write again
+        /// without it, and never again with it.
+        /// </summary>
+        internal void Write(string what, string key, bool exclusive, Func<bool, System.Threading.Tasks.Task> call, CancellationToken cancellation)
+        {
+            S3Errors.Call(this, what, key, async () =>
+            {
+                if (exclusive && conditionalWrites)
+                {
+                    try
+                    {
+                        await call(true).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (AmazonS3Exception e) when (S3Errors.IsNotImplemented(e))
+                    {
+                        conditionalWrites = false;
+                    }
+                }
+                await call(false).ConfigureAwait(false);
+            }, cancellation);
         }
 
         public IStoreUpload BeginUpload(string key, string contentType, CancellationToken cancellation) =>
@@ -145,15 +175,25 @@ namespace BqBackup.Storage.S3
         /// <summary>Keeps the response alive while its body is read, and releases the connection after.</summary>
         private sealed class ResponseStream : Stream
         {
+            private readonly S3Store store;
+            private readonly string key;
             private readonly GetObjectResponse response;
-            public ResponseStream(GetObjectResponse response) { this.response = response; }
+            public ResponseStream(S3Store store, string key, GetObjectResponse response) { this.store = store; this.key = key; this.response = response; }
             public override bool CanRead => true;
             public override bool CanSeek => false;
             public override bool CanWrite => false;
             public override long Length => response.ContentLength;
             public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
             public override void Flush() { }
-            public override int Read(byte[] buffer, int offset, int count) => response.ResponseStream.Read(buffer, offset, count);
+            /// <summary>What the SDK throws mid-body (a checksum that does not match, a dropped connection) is a StoreError, never a raw exception.</summary>
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                try { return response.ResponseStream.Read(buffer, offset, count); }
+                catch (Exception e) when (!(e is OperationCanceledException))
+                {
+                    throw S3Errors.Map(store, "read", key, e);
+                }
+            }
             public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
             public override void SetLength(long value) => throw new NotSupportedException();
             public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();

@@ -141,11 +141,13 @@ namespace BqBackup.Storage.S3
             {
                 throw S3Errors.Map(store, "upload a part", key, e);
             }
-            // Best effort without conditional writes: refuse to replace a backup that appeared meanwhile.
+            // If-None-Match: * refuses atomically where the server honours it; the look first is all
+            // that servers which ignore it get. Refused, the upload is aborted on Dispose.
             if (store.Stat(key, commitCancellation) != null) throw store.Conflict(key);
-            S3Errors.Call(store, "complete the upload", key, () => store.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            store.Write("complete the upload", key, exclusive: true, conditional => store.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = store.Bucket, Key = fullKey, UploadId = uploadId, PartETags = etags.OrderBy(p => p.PartNumber).ToList(),
+                IfNoneMatch = conditional ? "*" : null,
             }, commitCancellation), commitCancellation);
             committed = true;
         }
