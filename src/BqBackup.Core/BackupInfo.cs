@@ -36,6 +36,14 @@ namespace BqBackup
         public long? ExpectedSize { get; set; }
         /// <summary>Object time reported by the store.</summary>
         public DateTimeOffset LastModified { get; set; }
+        /// <summary>
+        /// The non-secret settings of the store it lives in (S3 endpoint, region, addressing, profile),
+        /// so a cmdlet it is piped into reopens that store; null for a folder.
+        /// </summary>
+        public Storage.StoreSettings StoreSettings { get; set; }
+
+        /// <summary>Whether a listing of its store (or the backup that wrote it) made this object, rather than a conversion of some other input.</summary>
+        internal bool Listed { get; set; }
 
         public TimeSpan Age => DateTime.UtcNow - Timestamp;
 

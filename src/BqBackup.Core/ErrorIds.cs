@@ -15,6 +15,8 @@ namespace BqBackup
         public const string SourceIntegrityCheckFailed = "SourceIntegrityCheckFailed";
         public const string DestinationRequired = "DestinationRequired";
         public const string InvalidDestination = "InvalidDestination";
+        public const string DestinationConflict = "DestinationConflict";
+        public const string InputObjectIncomplete = "InputObjectIncomplete";
         public const string DestinationNotFound = "DestinationNotFound";
         public const string DestinationNotWritable = "DestinationNotWritable";
         public const string BackupNameConflict = "BackupNameConflict";

@@ -37,6 +37,15 @@ Describe 'The cmdlets'' parameters are their contract' {
         @{ Command = 'Remove-BqBackupExpired'; Name = 'KeepMonthly'; Type = 'int' }
         @{ Command = 'Remove-BqBackupExpired'; Name = 'KeepYearly'; Type = 'int' }
         @{ Command = 'Remove-BqBackupExpired'; Name = 'InputObject'; Type = 'BqBackup.BackupInfo[]' }
+        @{ Command = 'New-BqBackup'; Name = 'LiteralPath'; Type = 'string[]' }
+        @{ Command = 'Restore-BqBackup'; Name = 'StoreSettings'; Type = 'BqBackup.Storage.StoreSettings' }
+        @{ Command = 'Get-BqBackup'; Name = 'SecretKey'; Type = 'string' }
+        @{ Command = 'Get-BqBackup'; Name = 'SessionToken'; Type = 'string' }
+        @{ Command = 'Get-BqBackup'; Name = 'Credential'; Type = 'object' }
+        @{ Command = 'Get-BqBackup'; Name = 'ProfileLocation'; Type = 'string' }
+        @{ Command = 'Get-BqBackup'; Name = 'ForcePathStyleAddressing'; Type = 'bool' }
+        @{ Command = 'Get-BqBackup'; Name = 'BucketName'; Type = 'string' }
+        @{ Command = 'Get-BqBackup'; Name = 'KeyPrefix'; Type = 'string' }
     ) {
         Get-Command $Command | Should -HaveParameter $Name -Type $Type
     }

@@ -80,6 +80,24 @@ Describe 'README examples are help examples' {
     }
 }
 
+Describe 'The README pipelines' {
+    It 'shows the pipelines that work and names the new ErrorIds' {
+        $section = Get-ReadmeSection 'Pipelines'
+        $section | Should -Match ([regex]::Escape('Import-Csv hosts.csv | New-BqBackup'))
+        $section | Should -Match ([regex]::Escape('| Restore-BqBackup -Path'))
+        $section | Should -Match 'InputObjectIncomplete'
+        $section | Should -Match 'StoreSettings'
+    }
+
+    It 'names every S3 parameter of the cmdlets in its S3 section' {
+        $section = Get-ReadmeSection 'S3-compatible storage'
+        foreach ($p in 'EndpointUrl', 'Region', 'AccessKey', 'SecretKey', 'Credential', 'SessionToken', 'ProfileName', 'ProfileLocation', 'ForcePathStyleAddressing', 'BucketName', 'KeyPrefix') {
+            (Get-Command Get-BqBackup).Parameters.Keys | Should -Contain $p
+            ($section -match ('-' + $p + '\b')) | Should -BeTrue -Because "the README's S3 section should name -$p"
+        }
+    }
+}
+
 Describe 'The README error table' {
     BeforeAll {
         $source = Get-Content -Raw (Join-Path $RepoRoot 'src/BqBackup.Core/ErrorIds.cs')

@@ -87,6 +87,15 @@ Describe 'The help sources in module/help' {
         $stale | Should -BeNullOrEmpty -Because "module/help/$Name.md documents parameters $Name does not have"
     }
 
+    It 'say which errors terminate and which do not, for each cmdlet that works on a destination (<Name>)' -ForEach @(
+        @{ Name = 'New-BqBackup' }, @{ Name = 'Get-BqBackup' }, @{ Name = 'Get-BqBackupStatus' }, @{ Name = 'Test-BqBackup' }, @{ Name = 'Restore-BqBackup' }, @{ Name = 'Remove-BqBackupExpired' }
+    ) {
+        $notes = (Get-Help $Name -Full).alertSet | Out-String
+        $notes | Should -Match 'Errors:' -Because "module/help/$Name.md needs an 'Errors:' paragraph in its Notes"
+        $notes | Should -Match 'non-terminating'
+        $notes | Should -Match 'Terminating'
+    }
+
     It 'describe shared parameters that some cmdlet has' {
         $all = Get-Command -Module BqBackup | ForEach-Object { $_.Parameters.Keys }
         $shared = Select-String -LiteralPath (Join-Path $RepoRoot 'module/help/_Common.md') -Pattern '^### -(\w+)\s*$' | ForEach-Object { $_.Matches[0].Groups[1].Value }

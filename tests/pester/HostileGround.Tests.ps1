@@ -237,7 +237,7 @@ Describe 'A folder the restore may not write to' {
         Copy-Item $db $live
         & chmod 0555 $dir.FullName
         $module = Join-Path $RepoRoot 'out/BqBackup/BqBackup.psd1'
-        $script = "Import-Module '$module'; try { Restore-BqBackup -Path '$live' -Destination '$dest' -Latest -Confirm:`$false } catch { `$_.FullyQualifiedErrorId; `$_.ErrorDetails.Message }"
+        $script = "Import-Module '$module'; try { Restore-BqBackup -Path '$live' -Destination '$dest' -Latest -Confirm:`$false -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.ErrorDetails.Message }"
         $exe = [Environment]::ProcessPath
         $pwshArgs = [System.Collections.Generic.List[string]]::new()
         if ((Split-Path $exe -Leaf) -like 'dotnet*') { $pwshArgs.Add((Join-Path $PSHOME 'pwsh.dll')) }

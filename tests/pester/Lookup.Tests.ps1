@@ -99,10 +99,14 @@ Describe 'Get, Test and Restore agree on -Name (<Kind>)' -ForEach @(@{ Kind = 'f
             $r.Output.BackupName | Should -Be $names[$Restored]
             Test-Path $target | Should -BeTrue
         } else {
-            ErrorIdOf $r.Terminating | Should -Be $RestoreError
-            $r.Terminating.TargetObject | Should -Be $Name
-            if ($Count) { $r.Terminating.Exception.Message | Should -Match "matches $Count backups" }
-            $r.Terminating.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+            # A restore that cannot pick its backup is that restore's error, not the pipeline's end.
+            $r.Terminating | Should -BeNullOrEmpty
+            $r.Errors | Should -HaveCount 1
+            $e = $r.Errors[0]
+            ErrorIdOf $e | Should -Be $RestoreError
+            $e.TargetObject | Should -Be $Name
+            if ($Count) { $e.Exception.Message | Should -Match "matches $Count backups" }
+            $e.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
             Test-Path $target | Should -BeFalse
         }
     }

@@ -33,6 +33,9 @@ if ($Filter) { $config.Filter.FullName = "*$Filter*" }
 $r = Invoke-Pester -Configuration $config
 
 $failed = $r.FailedCount + @(@($r.FailedContainers) + @($r.FailedBlocks) | Where-Object { $_ -and -not $_.FailedCount }).Count
+# A run Pester itself calls failed (its result export crashed, a container it could not count) is
+# never reported as clean.
+if ("$($r.Result)" -eq 'Failed' -and $failed -eq 0) { $failed = 1 }
 [pscustomobject]@{
     passed  = $r.PassedCount
     failed  = $failed

@@ -65,6 +65,10 @@ function Invoke-PesterTests {
         $result.Passed = [int] $counts.passed
         $result.Failed = [int] $counts.failed
         $result.Skipped = [int] $counts.skipped
+        if (-not $Filter -and $result.Passed + $result.Failed -eq 0) {
+            $result.Crashed = $true
+            $result.Note = 'the Pester child ran no test'
+        }
         if ($code -ne 0) {
             $result.Crashed = $true
             $result.Note = "the Pester child exited $code"

@@ -166,6 +166,7 @@ namespace BqBackup.Backup
                     MetadataName = claim.MetadataName, LastModified = DateTimeOffset.UtcNow,
                 };
                 BackupCatalog.ApplyMetadata(info, meta, problem: null);
+                BackupCatalog.MarkListed(info, store);
                 BackupCatalog.FlagClockSkew(info, ctx.UtcNow());
                 return info;
             }

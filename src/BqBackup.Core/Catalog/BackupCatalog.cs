@@ -44,6 +44,7 @@ namespace BqBackup.Catalog
                     Compressed = origin == BackupOrigin.BqBackup,
                     Status = BackupStatus.MissingMetadata,
                 };
+                MarkListed(info, store);
                 var metaKey = BackupNaming.MetadataNameFor(body.Key);
                 if (byKey.ContainsKey(metaKey))
                 {
@@ -168,6 +169,13 @@ namespace BqBackup.Catalog
                 problem = null; // deleted between listing and reading: treat as missing
                 return null;
             }
+        }
+
+        /// <summary>Marks a backup as one its store holds, carrying the store's non-secret settings.</summary>
+        internal static void MarkListed(BackupInfo info, IBackupStore store)
+        {
+            info.StoreSettings = StoreSettings.Of(store);
+            info.Listed = true;
         }
 
         internal static void ApplyMetadata(BackupInfo info, BackupMetadata meta, string problem)

@@ -25,6 +25,28 @@ namespace BqBackup.Storage
                 "Pass -Destination with a folder or s3://bucket/prefix, or set S3_BUCKET as for bunqueue's built-in backup.");
         }
 
+        /// <summary>
+        /// The destination a command line names: -Destination, or AWS.Tools' -BucketName with
+        /// -KeyPrefix (the same as s3://bucket/prefix/); null when it names none. Both at once, or a
+        /// -KeyPrefix without a -BucketName, is DestinationConflict.
+        /// </summary>
+        public static string DestinationOf(string destination, string bucketName, string keyPrefix)
+        {
+            if (string.IsNullOrEmpty(bucketName))
+            {
+                if (!string.IsNullOrEmpty(keyPrefix))
+                    throw new BqBackupException(ErrorIds.DestinationConflict, BqErrorCategory.InvalidArgument,
+                        $"-KeyPrefix '{keyPrefix}' was given without -BucketName.", keyPrefix,
+                        "Give -BucketName with -KeyPrefix, or the whole destination as -Destination s3://bucket/prefix/.");
+                return destination;
+            }
+            if (!string.IsNullOrEmpty(destination))
+                throw new BqBackupException(ErrorIds.DestinationConflict, BqErrorCategory.InvalidArgument,
+                    $"Both -Destination '{UrlRedaction.Redact(destination)}' and -BucketName '{bucketName}' were given; they name the same thing.", bucketName,
+                    "Give either -Destination s3://bucket/prefix/ or -BucketName with -KeyPrefix, not both.");
+            return "s3://" + bucketName + "/" + (keyPrefix ?? "").TrimStart('/');
+        }
+
         public static bool IsS3(string destination) =>
             destination != null && destination.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
 

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace BqBackup.Storage
 {
@@ -14,10 +13,33 @@ namespace BqBackup.Storage
         public string AccessKey { get; set; }
         public string SecretKey { get; set; }
         public string SessionToken { get; set; }
+        /// <summary>
+        /// An Amazon.Runtime.AWSCredentials (AWS.Tools' -Credential): this module's AWSSDK type or
+        /// one loaded by another module, of any version; asked for keys each time a request is signed.
+        /// </summary>
+        public object AwsCredentials { get; set; }
         public string ProfileName { get; set; }
+        /// <summary>The shared credentials file to read -ProfileName from (AWS.Tools' -ProfileLocation); null: the SDK's usual files.</summary>
+        public string ProfileLocation { get; set; }
         public bool? ForcePathStyle { get; set; }
         /// <summary>Connect/read timeout per request; short so an unreachable endpoint fails fast.</summary>
         public TimeSpan? Timeout { get; set; }
+
+        /// <summary>
+        /// These options with the settings a piped backup carries filling what was not given here:
+        /// what is given here wins, setting by setting. Credentials are never carried.
+        /// </summary>
+        public S3Options Over(StoreSettings carried)
+        {
+            var merged = (S3Options)MemberwiseClone();
+            if (carried == null) return merged;
+            merged.EndpointUrl = EndpointUrl ?? carried.EndpointUrl;
+            merged.Region = Region ?? carried.Region;
+            merged.ForcePathStyle = ForcePathStyle ?? carried.ForcePathStyle;
+            merged.ProfileName = ProfileName ?? carried.ProfileName;
+            merged.ProfileLocation = ProfileLocation ?? carried.ProfileLocation;
+            return merged;
+        }
 
         public override string ToString() =>
             $"endpoint={EndpointUrl ?? "(default)"} region={Region ?? "(default)"} profile={ProfileName ?? "(none)"} accessKey={(AccessKey == null ? "(none)" : "(set)")}";

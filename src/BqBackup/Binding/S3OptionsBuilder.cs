@@ -1,30 +1,37 @@
 using System.Collections;
 using System.Management.Automation;
 using BqBackup.Storage;
+using BqBackup.Storage.S3;
 
 namespace BqBackup.Binding
 {
     /// <summary>
     /// The one reading of the S3 parameters (-EndpointUrl, -Region, -AccessKey, -SecretKey,
-    /// -Credential, -SessionToken, -ProfileName, -ForcePathStyle) into S3Options: the cmdlets give
-    /// it their bound parameters, the argument completers the parameters typed so far.
-    /// -AccessKey and -SecretKey win over -Credential; -ForcePathStyle counts only when given.
+    /// -Credential, -SessionToken, -ProfileName, -ProfileLocation, -ForcePathStyleAddressing) into
+    /// S3Options: the cmdlets give it their bound parameters, the argument completers the parameters
+    /// typed so far. -AccessKey and -SecretKey win over -Credential (a PSCredential, or an
+    /// AWSCredentials as AWS.Tools takes it); path style counts only when given.
     /// </summary>
     internal static class S3OptionsBuilder
     {
         public static S3Options From(IDictionary boundParameters)
         {
-            var credential = Bound(boundParameters, "Credential") as PSCredential;
+            var credentialValue = Bound(boundParameters, "Credential");
+            var credential = credentialValue as PSCredential;
             var options = new S3Options
             {
                 EndpointUrl = BoundString(boundParameters, "EndpointUrl"),
                 Region = BoundString(boundParameters, "Region"),
                 AccessKey = BoundString(boundParameters, "AccessKey") ?? credential?.UserName,
                 SecretKey = SecretText(Bound(boundParameters, "SecretKey")) ?? SecretText(credential?.Password),
-                SessionToken = BoundString(boundParameters, "SessionToken"),
+                SessionToken = SecretText(Bound(boundParameters, "SessionToken")),
                 ProfileName = BoundString(boundParameters, "ProfileName"),
+                ProfileLocation = BoundString(boundParameters, "ProfileLocation"),
             };
-            switch (Bound(boundParameters, "ForcePathStyle"))
+            if (credential == null && AwsCredentialObjects.IsAwsCredentials(credentialValue)
+                && options.AccessKey == null && options.SecretKey == null)
+                options.AwsCredentials = credentialValue;
+            switch (Bound(boundParameters, "ForcePathStyleAddressing") ?? Bound(boundParameters, "ForcePathStyle"))
             {
                 case SwitchParameter sp: options.ForcePathStyle = sp.IsPresent; break;
                 case bool b: options.ForcePathStyle = b; break;
@@ -41,7 +48,7 @@ namespace BqBackup.Binding
                 case string s: return s;
                 case System.Security.SecureString secure: return new System.Net.NetworkCredential(string.Empty, secure).Password;
                 default:
-                    throw new PSArgumentException("-SecretKey takes a string or a SecureString.", "SecretKey");
+                    throw new PSArgumentException("-SecretKey and -SessionToken take a string or a SecureString.", "SecretKey");
             }
         }
 

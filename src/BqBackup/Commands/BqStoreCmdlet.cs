@@ -3,14 +3,18 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using BqBackup.Catalog;
-using BqBackup.Retention;
 using BqBackup.Storage;
 
 namespace BqBackup.Commands
 {
-    /// <summary>Cmdlets that work on a destination: a folder, or an S3 bucket and the settings to reach it.</summary>
+    /// <summary>
+    /// Cmdlets that work on a destination: a folder, or an S3 bucket and the settings to reach it.
+    /// Errors follow one rule: what is wrong with the parameters as a whole (a combination that
+    /// cannot be, a bad S3 parameter, a malformed pattern) stops the command (ThrowTerminatingError);
+    /// what goes wrong for one input (a destination, a backup, a database path) is reported for it
+    /// (WriteError, honouring -ErrorAction) and the next input is still processed.
+    /// </summary>
     public abstract class BqStoreCmdlet : BqCmdlet
     {
         /// <summary>The backup a -Latest or -At asks for (<paramref name="at"/> null: the newest), saying which was picked for -At.</summary>
@@ -37,36 +41,127 @@ namespace BqBackup.Commands
         public string EndpointUrl { get; set; }
 
         [Parameter]
+        [ArgumentCompleter(typeof(Completion.RegionCompleter))]
         public string Region { get; set; }
 
         [Parameter]
+        [Alias("AK")]
         public string AccessKey { get; set; }
 
         /// <summary>A string or a SecureString.</summary>
         [Parameter]
-        public object SecretKey { get; set; }
+        [Alias("SK", "SecretAccessKey")]
+        [Binding.SecretText]
+        public string SecretKey { get; set; }
+
+        /// <summary>A PSCredential or an Amazon.Runtime.AWSCredentials.</summary>
+        [Parameter]
+        [Binding.S3Credential]
+        public object Credential { get; set; }
 
         [Parameter]
-        [Credential]
-        public PSCredential Credential { get; set; }
-
-        [Parameter]
+        [Alias("ST")]
+        [Binding.SecretText]
         public string SessionToken { get; set; }
 
         [Parameter]
+        [Alias("StoredCredentials", "AWSProfileName")]
+        [ArgumentCompleter(typeof(Completion.ProfileNameCompleter))]
         public string ProfileName { get; set; }
 
+        /// <summary>The shared credentials file -ProfileName is read from.</summary>
         [Parameter]
-        public SwitchParameter ForcePathStyle { get; set; }
+        [Alias("AWSProfilesLocation", "ProfilesLocation")]
+        public string ProfileLocation { get; set; }
 
-        protected IBackupStore OpenStore(string resolvedDestination, bool createFolder)
+        /// <summary>$true: path-style addressing; $false: virtual-hosted style; as AWS.Tools takes it.</summary>
+        [Parameter]
+        [Alias("ForcePathStyle")]
+        public bool ForcePathStyleAddressing { get; set; }
+
+        /// <summary>AWS.Tools' way to name the destination: -BucketName b -KeyPrefix p/ is -Destination s3://b/p/.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string BucketName { get; set; }
+
+        [Parameter]
+        public string KeyPrefix { get; set; }
+
+        private S3Options given;
+
+        /// <summary>The S3 parameters are checked once, before any input: a bad one stops the command.</summary>
+        protected override void BeginProcessing()
         {
-            var store = BackupStores.Open(resolvedDestination, S3Options(), Environment, createFolder);
+            try
+            {
+                given = Binding.S3OptionsBuilder.From(MyInvocation.BoundParameters);
+                if (given.ProfileLocation != null) given.ProfileLocation = ResolvePath(given.ProfileLocation);
+                Storage.S3.S3ClientFactory.CheckOptions(given);
+            }
+            catch (BqBackupException e)
+            {
+                Fail(e);
+            }
+        }
+
+        /// <summary>
+        /// The destination of one input, resolved (s3:// verbatim, folders made absolute), from
+        /// -Destination or -BucketName/-KeyPrefix or bunqueue's S3_BUCKET. Naming it twice or not at
+        /// all stops the command; a destination that is no folder or S3 URL is reported for this
+        /// input (null returned).
+        /// </summary>
+        protected string DestinationFor(string destination)
+        {
+            string named = null;
+            try
+            {
+                named = BackupStores.ResolveDestination(BackupStores.DestinationOf(destination, BucketName, KeyPrefix), Environment);
+            }
+            catch (BqBackupException e)
+            {
+                Fail(e);
+            }
+            try
+            {
+                return ResolveDestination(named);
+            }
+            catch (BqBackupException e)
+            {
+                Report(e);
+                return null;
+            }
+        }
+
+        /// <summary>Opens a store with the S3 parameters given, the settings a piped backup carries filling the rest.</summary>
+        protected IBackupStore OpenStore(string resolvedDestination, bool createFolder, StoreSettings carried = null)
+        {
+            var store = BackupStores.Open(resolvedDestination, S3Options().Over(carried), Environment, createFolder);
             if (store is Storage.S3.S3Store s3) WriteVerbose($"S3 store {s3.Location}: {s3.Settings}.");
             return store;
         }
 
         /// <summary>The S3 settings given on the command line.</summary>
-        protected S3Options S3Options() => Binding.S3OptionsBuilder.From(MyInvocation.BoundParameters);
+        protected S3Options S3Options() => (given ?? Binding.S3OptionsBuilder.From(MyInvocation.BoundParameters)).Over(null);
+
+        /// <summary>A piped backup as the store holds it: InputObjectIncomplete for an object without Name or Destination; a converted one looked up by name.</summary>
+        protected (BackupInfo backup, IBackupStore store) OpenPiped(BackupInfo piped)
+        {
+            if (BucketName != null)
+                Fail(new BqBackupException(ErrorIds.DestinationConflict, BqErrorCategory.InvalidArgument,
+                    $"-BucketName '{BucketName}' was given with a piped backup, which names its own destination.", BucketName,
+                    "Leave out -BucketName and -KeyPrefix when piping backups."));
+            PipedBackup.RequireComplete(piped, MyInvocation.MyCommand.Name);
+            var destination = ResolveDestination(piped.Destination);
+            var store = OpenStore(destination, createFolder: false, piped.StoreSettings);
+            try
+            {
+                return (Guard(() => PipedBackup.Current(piped, store, destination, Context())), store);
+            }
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
+        }
     }
 }

@@ -39,19 +39,29 @@ namespace BqBackup.Commands
         [Parameter(ParameterSetName = "At", Mandatory = true)]
         public DateTime At { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            // A malformed -Name is a bad argument for every destination: it stops the command.
+            try { if (Name != null) foreach (var n in Name) BackupNamePattern.Parse(n); }
+            catch (BqBackupException e) { Fail(e); }
+        }
+
         protected override void ProcessRecord()
         {
-            string destination;
+            // Everything below concerns this one destination: a failure is reported for it, and the
+            // next piped destination is still listed.
+            var destination = DestinationFor(Destination);
+            if (destination == null) return;
             IReadOnlyList<BackupInfo> backups;
             try
             {
-                destination = ResolveDestination(Destination);
                 using (var store = OpenStore(destination, createFolder: false))
                     backups = Guard(() => new BackupCatalog(store, destination).List(Context()));
             }
             catch (BqBackupException e)
             {
-                Fail(e);
+                Report(e);
                 return;
             }
 
@@ -59,7 +69,7 @@ namespace BqBackup.Commands
             if (Name != null)
             {
                 try { selected = BackupCatalog.Find(backups, Name, destination, Report); }
-                catch (BqBackupException e) { Fail(e); return; }
+                catch (BqBackupException e) { Report(e); return; }
             }
 
             if (ParameterSetName == "At")

@@ -13,7 +13,7 @@ namespace BqBackup.Commands
     [OutputType(typeof(BackupHealth), typeof(string))]
     public sealed class GetBqBackupStatusCommand : BqStoreCmdlet
     {
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
@@ -31,14 +31,23 @@ namespace BqBackup.Commands
         [Parameter]
         public SwitchParameter AsPrometheus { get; set; }
 
-        protected override void ProcessRecord()
+        private TimeSpan interval;
+
+        protected override void BeginProcessing()
         {
-            var interval = MyInvocation.BoundParameters.ContainsKey(nameof(Interval)) ? Interval : HealthCheck.IntervalFrom(Environment);
+            base.BeginProcessing();
+            interval = MyInvocation.BoundParameters.ContainsKey(nameof(Interval)) ? Interval : HealthCheck.IntervalFrom(Environment);
             try { HealthCheck.CheckInterval(interval); }
             catch (BqBackupException e) { Fail(e); }
+        }
+
+        protected override void ProcessRecord()
+        {
+            // One destination: a failure to read it is reported for it, the next is still checked.
+            var destination = DestinationFor(Destination);
+            if (destination == null) return;
             try
             {
-                var destination = ResolveDestination(Destination);
                 using (var store = OpenStore(destination, createFolder: false))
                 {
                     var ctx = Context();
@@ -51,7 +60,7 @@ namespace BqBackup.Commands
             }
             catch (BqBackupException e)
             {
-                Fail(e);
+                Report(e);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using BqBackup.Backup;
 using BqBackup.Codec;
@@ -7,18 +8,28 @@ using BqBackup.Storage;
 namespace BqBackup.Commands
 {
     /// <summary>Takes a consistent snapshot of a bunqueue database, compresses it and stores it.</summary>
-    [Cmdlet(VerbsCommon.New, "BqBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.New, "BqBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
     [OutputType(typeof(BackupInfo))]
     public sealed class NewBqBackupCommand : BqStoreCmdlet
     {
-        /// <summary>bunqueue's database file; defaults to bunqueue's own BUNQUEUE_DATA_PATH (and its aliases).</summary>
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName", "DataPath")]
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        /// <summary>bunqueue's database file, wildcards expanded; defaults to bunqueue's own BUNQUEUE_DATA_PATH (and its aliases).</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [Alias("DataPath")]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[] Path { get; set; }
 
+        /// <summary>bunqueue's database file, taken exactly as written (no wildcards); what Get-ChildItem pipes.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP", "FullName")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
+
         /// <summary>A folder, or s3://bucket/prefix; defaults to s3://$S3_BUCKET/$S3_BACKUP_PREFIX.</summary>
-        [Parameter(Position = 1)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
@@ -26,38 +37,22 @@ namespace BqBackup.Commands
         [Parameter]
         public BqCompressionLevel CompressionLevel { get; set; } = BqCompressionLevel.Optimal;
 
-        private string destination;
-        private IBackupStore store;
-
-        protected override void BeginProcessing()
-        {
-            try
-            {
-                destination = ResolveDestination(Destination);
-            }
-            catch (BqBackupException e)
-            {
-                Fail(e);
-            }
-        }
+        // One store per destination, opened on first use and kept for the records that follow.
+        private readonly Dictionary<string, IBackupStore> stores = new Dictionary<string, IBackupStore>(StringComparer.Ordinal);
 
         protected override void ProcessRecord()
         {
-            var paths = Path ?? new[] { DefaultDatabasePath() };
-            foreach (var path in paths)
+            // The destination is resolved for each record: Import-Csv rows may each name their own.
+            var destination = DestinationFor(Destination);
+            if (destination == null) return;
+            foreach (var fullPath in DatabasePaths())
             {
-                string fullPath;
-                try { fullPath = ResolvePath(path); }
-                catch (BqBackupException e) { Report(e); continue; }
                 if (!ShouldProcess(fullPath, $"Back up to '{destination}'")) continue;
-                // Opened only once there is something to do, so -WhatIf creates no folder.
-                if (store == null)
-                {
-                    try { store = OpenStore(destination, createFolder: true); }
-                    catch (BqBackupException e) { Fail(e); }
-                }
                 try
                 {
+                    // Opened only once there is something to do, so -WhatIf creates no folder.
+                    if (!stores.TryGetValue(destination, out var store))
+                        stores[destination] = store = OpenStore(destination, createFolder: true);
                     var info = Guard(() => BackupEngine.RunAndRecord(fullPath, store, destination,
                         new BackupOptions { CompressionLevel = CompressionLevel }, Context()));
                     WriteObject(info);
@@ -69,7 +64,62 @@ namespace BqBackup.Commands
             }
         }
 
-        protected override void EndProcessing() => store?.Dispose();
+        protected override void EndProcessing()
+        {
+            foreach (var store in stores.Values) store.Dispose();
+            stores.Clear();
+        }
+
+        /// <summary>
+        /// The database files of this record, as full paths: -LiteralPath as written, -Path with its
+        /// wildcards expanded by the provider (one that matches nothing is DatabaseNotFound, naming
+        /// it), without either bunqueue's BUNQUEUE_DATA_PATH.
+        /// </summary>
+        private IEnumerable<string> DatabasePaths()
+        {
+            var result = new List<string>();
+            if (ParameterSetName == LiteralPathSet)
+            {
+                foreach (var path in LiteralPath) AddLiteral(result, path);
+                return result;
+            }
+            if (Path == null)
+            {
+                AddLiteral(result, DefaultDatabasePath());
+                return result;
+            }
+            foreach (var path in Path)
+            {
+                if (!WildcardPattern.ContainsWildcardCharacters(path))
+                {
+                    AddLiteral(result, path);
+                    continue;
+                }
+                try
+                {
+                    var matches = GetResolvedProviderPathFromPSPath(path, out var provider);
+                    if (provider.Name != "FileSystem") Report(NoDatabase(path, $"'{path}' names items of the {provider.Name} provider, not files."));
+                    else if (matches.Count == 0) Report(NoDatabase(path, $"No database file matches '{path}'."));
+                    else result.AddRange(matches);
+                }
+                catch (Exception e) when (e is SessionStateException || e is ArgumentException || e is NotSupportedException || e is PSInvalidOperationException)
+                {
+                    Report(NoDatabase(path, $"No database file matches '{path}'."));
+                }
+            }
+            return result;
+        }
+
+        private void AddLiteral(List<string> paths, string path)
+        {
+            // ResolvePath turns what PowerShell cannot read as a path into InvalidPath.
+            try { paths.Add(ResolvePath(path)); }
+            catch (BqBackupException e) { Report(e); }
+        }
+
+        private static BqBackupException NoDatabase(string path, string message) =>
+            new BqBackupException(ErrorIds.DatabaseNotFound, BqErrorCategory.ObjectNotFound, message, path,
+                "Check -Path: it names bunqueue's SQLite file (bunqueue's --data-path, or BUNQUEUE_DATA_PATH); use -LiteralPath for a name with [ ] * ? in it.");
 
         private string DefaultDatabasePath()
         {

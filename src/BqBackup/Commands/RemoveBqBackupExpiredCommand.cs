@@ -14,7 +14,7 @@ namespace BqBackup.Commands
         private const string DestinationSet = "Destination";
         private const string InputSet = "InputObject";
 
-        [Parameter(Position = 0, ParameterSetName = DestinationSet)]
+        [Parameter(Position = 0, ParameterSetName = DestinationSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
@@ -56,6 +56,7 @@ namespace BqBackup.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             policy = BoundRetentionRules();
             policy.IncludeBunqueueBackups = IncludeBunqueueBackups;
             // With no rule at all, the seed's age rule as bunqueue's operators configured it.
@@ -66,29 +67,51 @@ namespace BqBackup.Commands
 
         protected override void ProcessRecord()
         {
-            if (InputObject != null) piped.AddRange(InputObject.Where(b => b != null));
+            if (ParameterSetName == DestinationSet)
+            {
+                // Each destination (one given, or one per piped row) is expired on its own.
+                var destination = DestinationFor(Destination);
+                if (destination != null) Expire(destination, null, null);
+                return;
+            }
+            foreach (var backup in InputObject ?? new BackupInfo[0])
+            {
+                try
+                {
+                    PipedBackup.RequireComplete(backup, MyInvocation.MyCommand.Name);
+                    piped.Add(backup);
+                }
+                catch (BqBackupException e)
+                {
+                    Report(e);
+                }
+            }
         }
 
         protected override void EndProcessing()
         {
-            if (ParameterSetName == DestinationSet)
+            if (ParameterSetName == DestinationSet) return;
+            if (BucketName != null)
+                Fail(new BqBackupException(ErrorIds.DestinationConflict, BqErrorCategory.InvalidArgument,
+                    $"-BucketName '{BucketName}' was given with piped backups, which name their own destination.", BucketName,
+                    "Leave out -BucketName and -KeyPrefix when piping backups."));
+            // Piped backups of one store (the same destination reached with the same settings) are judged together.
+            foreach (var group in piped.GroupBy(b => (b.Destination, b.StoreSettings)))
             {
+                var first = group.First();
                 string destination;
-                try { destination = ResolveDestination(Destination); }
-                catch (BqBackupException e) { Fail(e); return; }
-                Expire(destination, null);
-                return;
+                try { destination = ResolveDestination(first.Destination); }
+                catch (BqBackupException e) { Report(e); continue; }
+                Expire(destination, new HashSet<string>(group.Select(b => b.Name)), group.Key.StoreSettings);
             }
-            foreach (var group in piped.GroupBy(b => b.Destination))
-                Expire(group.Key, new HashSet<string>(group.Select(b => b.Name)));
         }
 
         /// <summary>The policy is judged on the whole destination, so "the newest" is the true newest even when only some backups were piped.</summary>
-        private void Expire(string destination, ISet<string> onlyThese)
+        private void Expire(string destination, ISet<string> onlyThese, Storage.StoreSettings carried)
         {
             try
             {
-                using (var store = OpenStore(destination, createFolder: false))
+                using (var store = OpenStore(destination, createFolder: false, carried))
                 {
                     var ctx = Context();
                     // -WhatIf answers with the decisions themselves, so a script can see every reason.
@@ -106,7 +129,8 @@ namespace BqBackup.Commands
             }
             catch (BqBackupException e)
             {
-                Fail(e);
+                // One destination's failure (unreachable, RetentionWouldRemoveAll) is reported for it; the others are still expired.
+                Report(e);
             }
         }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using BqBackup.Catalog;
 using BqBackup.Restore;
@@ -10,7 +11,7 @@ namespace BqBackup.Commands
     /// Replaces a bunqueue database with a verified backup, keeping the old files aside. Takes one
     /// backup from the pipeline, or picks one in -Destination by -Name, -Latest or -At.
     /// </summary>
-    [Cmdlet(VerbsData.Restore, "BqBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = InputSet)]
+    [Cmdlet(VerbsData.Restore, "BqBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NameSet)]
     [OutputType(typeof(RestoreResult))]
     public sealed class RestoreBqBackupCommand : BqStoreCmdlet
     {
@@ -20,7 +21,7 @@ namespace BqBackup.Commands
         private const string AtSet = "At";
 
         /// <summary>The database file to replace (bunqueue's --data-path); bunqueue must be stopped.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DataPath")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; }
@@ -28,15 +29,15 @@ namespace BqBackup.Commands
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
         public BackupInfo InputObject { get; set; }
 
-        [Parameter(ParameterSetName = NameSet)]
-        [Parameter(ParameterSetName = LatestSet)]
-        [Parameter(ParameterSetName = AtSet)]
+        [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = LatestSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = AtSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
         /// <summary>The backup's name; a wildcard must match exactly one backup.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = NameSet)]
+        [Parameter(Mandatory = true, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(Completion.BackupNameCompleter))]
@@ -44,6 +45,16 @@ namespace BqBackup.Commands
 
         [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
         public SwitchParameter Latest { get; set; }
+
+        /// <summary>
+        /// The S3 settings a piped backup carries (its StoreSettings property), so the store it came
+        /// from is reopened; the S3 parameters given here win. Piped backups bind by property name
+        /// (Destination, Name, StoreSettings), as Import-Csv rows (Path, Destination, Name) do.
+        /// </summary>
+        [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = LatestSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = AtSet, ValueFromPipelineByPropertyName = true)]
+        public Storage.StoreSettings StoreSettings { get; set; }
 
         /// <summary>Restore the newest backup taken at or before this time.</summary>
         [Parameter(Mandatory = true, ParameterSetName = AtSet)]
@@ -58,14 +69,28 @@ namespace BqBackup.Commands
         [ValidateRange(1, long.MaxValue)]
         public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
 
-        private readonly List<BackupInfo> piped = new List<BackupInfo>();
-
-        protected override void ProcessRecord()
+        /// <summary>One restore asked for: by a piped backup, or by a destination and -Name, -Latest or -At (each may come from a piped row).</summary>
+        private sealed class Request
         {
-            if (ParameterSetName == InputSet && InputObject != null) piped.Add(InputObject);
+            public string Target;
+            public BackupInfo Piped;
+            public string Destination;
+            public string Name;
+            public Storage.StoreSettings Carried;
         }
 
-        protected override void EndProcessing()
+        private readonly List<Request> requests = new List<Request>();
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            // A malformed -Name typed on the command line is a bad argument; one from a piped row is that row's error.
+            try { if (MyInvocation.BoundParameters.ContainsKey(nameof(Name))) BackupNamePattern.Parse(Name); }
+            catch (BqBackupException e) { Fail(e); }
+        }
+
+        /// <summary>Collects the restores; none runs before every input is known, so two backups for one target are refused before anything is touched.</summary>
+        protected override void ProcessRecord()
         {
             string target;
             try
@@ -74,44 +99,59 @@ namespace BqBackup.Commands
             }
             catch (BqBackupException e)
             {
-                Fail(e);
+                Report(e);
                 return;
             }
-
             if (ParameterSetName == InputSet)
             {
-                if (piped.Count == 0) return;
-                if (piped.Count > 1)
-                    Fail(new BqBackupException(ErrorIds.MultipleBackupsForOneTarget, BqErrorCategory.InvalidArgument,
-                        $"{piped.Count} backups were piped to one restore of '{target}'; nothing was restored.", piped.Count,
-                        "Pipe exactly one backup: Get-BqBackup -Destination <d> -Latest (or -Name, -At), or Select-Object -First 1."));
+                if (InputObject == null) return;
+                try { PipedBackup.RequireComplete(InputObject, MyInvocation.MyCommand.Name); }
+                catch (BqBackupException e) { Report(e); return; }
+                requests.Add(new Request { Target = target, Piped = InputObject });
+                return;
             }
+            var destination = DestinationFor(Destination);
+            if (destination == null) return;
+            requests.Add(new Request { Target = target, Destination = destination, Name = Name, Carried = StoreSettings });
+        }
 
+        protected override void EndProcessing()
+        {
+            foreach (var group in requests.GroupBy(r => r.Target, StringComparer.Ordinal).Where(g => g.Count() > 1))
+                Fail(new BqBackupException(ErrorIds.MultipleBackupsForOneTarget, BqErrorCategory.InvalidArgument,
+                    $"{group.Count()} backups were piped to one restore of '{group.Key}'; nothing was restored.", group.Count(),
+                    "Pipe exactly one backup: Get-BqBackup -Destination <d> -Latest (or -Name, -At), or Select-Object -First 1."));
+            foreach (var request in requests) Run(request);
+        }
+
+        /// <summary>One restore; its failure is reported for it and the other targets are still restored.</summary>
+        private void Run(Request request)
+        {
             try
             {
-                var destination = ParameterSetName == InputSet ? piped[0].Destination : ResolveDestination(Destination);
-                using (var store = OpenStore(destination, createFolder: false))
+                var (backup, store) = request.Piped != null ? OpenPiped(request.Piped) : (null, OpenStore(request.Destination, createFolder: false, request.Carried));
+                using (store)
                 {
                     var ctx = Context();
-                    var backup = ParameterSetName == InputSet ? piped[0] : Pick(store, destination, ctx);
-                    RestoreEngine.CheckOutsideStore(target, store);
-                    var description = RestoreEngine.Describe(backup, target, DateTime.UtcNow);
+                    backup = backup ?? Pick(store, request, ctx);
+                    RestoreEngine.CheckOutsideStore(request.Target, store);
+                    var description = RestoreEngine.Describe(backup, request.Target, DateTime.UtcNow);
                     if (!ShouldProcess(description, description + " Continue?", "Restore-BqBackup")) return;
-                    var result = Guard(() => RestoreEngine.Run(backup, store, target, new RestoreOptions { Force = Force, MaxSize = MaxSize }, ctx));
+                    var result = Guard(() => RestoreEngine.Run(backup, store, request.Target, new RestoreOptions { Force = Force, MaxSize = MaxSize }, ctx));
                     WriteObject(result);
                 }
             }
             catch (BqBackupException e)
             {
-                Fail(e);
+                Report(e);
             }
         }
 
-        private BackupInfo Pick(Storage.IBackupStore store, string destination, OperationContext ctx)
+        private BackupInfo Pick(Storage.IBackupStore store, Request request, OperationContext ctx)
         {
-            var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
-            if (ParameterSetName == NameSet) return BackupCatalog.FindOne(backups, Name, destination);
-            return PickBackup(backups, ParameterSetName == AtSet ? At : (DateTime?)null, destination);
+            var backups = Guard(() => new BackupCatalog(store, request.Destination).List(ctx));
+            if (ParameterSetName == NameSet) return BackupCatalog.FindOne(backups, request.Name, request.Destination);
+            return PickBackup(backups, ParameterSetName == AtSet ? At : (DateTime?)null, request.Destination);
         }
     }
 }

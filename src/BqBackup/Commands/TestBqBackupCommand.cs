@@ -24,16 +24,16 @@ namespace BqBackup.Commands
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
         public BackupInfo InputObject { get; set; }
 
-        [Parameter(Position = 0, ParameterSetName = NameSet)]
-        [Parameter(Position = 0, ParameterSetName = LatestSet)]
-        [Parameter(Position = 0, ParameterSetName = AtSet)]
-        [Parameter(Position = 0, ParameterSetName = AllSet)]
+        [Parameter(Position = 0, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ParameterSetName = LatestSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ParameterSetName = AtSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ParameterSetName = AllSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
 
         /// <summary>Backup names; wildcards allowed.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = NameSet)]
+        [Parameter(Mandatory = true, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(Completion.BackupNameCompleter))]
@@ -54,30 +54,51 @@ namespace BqBackup.Commands
         [ValidateRange(1, long.MaxValue)]
         public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
 
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            // A malformed -Name typed on the command line is a bad argument; one from a piped row is that row's error.
+            try { if (MyInvocation.BoundParameters.ContainsKey(nameof(Name))) foreach (var n in Name) BackupNamePattern.Parse(n); }
+            catch (BqBackupException e) { Fail(e); }
+        }
+
+        /// <summary>Each piped backup, destination and backup is tested on its own: a failure is reported for it and the next is still tested.</summary>
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == InputSet)
+            {
+                if (InputObject == null) return;
+                try
+                {
+                    var (backup, store) = OpenPiped(InputObject);
+                    using (store)
+                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, Context(), maxSize: MaxSize)));
+                }
+                catch (BqBackupException e)
+                {
+                    Report(e);
+                }
+                return;
+            }
+
+            var destination = DestinationFor(Destination);
+            if (destination == null) return;
             try
             {
-                if (ParameterSetName == InputSet)
-                {
-                    if (InputObject == null) return;
-                    using (var store = OpenStore(InputObject.Destination, createFolder: false))
-                        WriteObject(Guard(() => BackupVerifier.Test(InputObject, store, Context(), maxSize: MaxSize)));
-                    return;
-                }
-
-                var destination = ResolveDestination(Destination);
                 using (var store = OpenStore(destination, createFolder: false))
                 {
                     var ctx = Context();
                     var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     foreach (var backup in Select(backups, destination))
-                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx, maxSize: MaxSize)));
+                    {
+                        try { WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx, maxSize: MaxSize))); }
+                        catch (BqBackupException e) { Report(e); }
+                    }
                 }
             }
             catch (BqBackupException e)
             {
-                Fail(e);
+                Report(e);
             }
         }
 

@@ -39,7 +39,8 @@ namespace BqBackup.Completion
             string destination;
             try
             {
-                destination = BackupStores.ResolveDestination(CompletionSupport.BoundString(fake, "Destination"), env);
+                destination = BackupStores.ResolveDestination(BackupStores.DestinationOf(CompletionSupport.BoundString(fake, "Destination"),
+                    CompletionSupport.BoundString(fake, "BucketName"), CompletionSupport.BoundString(fake, "KeyPrefix")), env);
             }
             catch (BqBackupException)
             {

@@ -28,6 +28,7 @@ namespace BqBackup.Completion
         {
             var options = S3OptionsBuilder.From(fake);
             options.Timeout = S3RequestTimeout;
+            if (options.ProfileLocation != null) options.ProfileLocation = FileSystemPath(options.ProfileLocation);
             return options;
         }
 
@@ -45,6 +46,16 @@ namespace BqBackup.Completion
                 var resolved = ps.Invoke<PathInfo>().FirstOrDefault();
                 if (resolved == null || resolved.Provider == null || resolved.Provider.Name != "FileSystem") return null;
                 return Directory.Exists(resolved.ProviderPath) ? resolved.ProviderPath : null;
+            }
+        }
+
+        /// <summary>A path as PowerShell reads it (relative to $PWD, ~, PSDrives) made a full file-system path.</summary>
+        internal static string FileSystemPath(string path)
+        {
+            using (var ps = PowerShell.Create(RunspaceMode.CurrentRunspace))
+            {
+                ps.AddScript("param($p) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p)").AddArgument(path);
+                return ps.Invoke<string>().FirstOrDefault() ?? path;
             }
         }
 

@@ -19,6 +19,10 @@ namespace BqBackup.Storage.S3
         internal string SecretKey { get; set; }
         internal string SessionToken { get; set; }
         public string ProfileName { get; set; }
+        /// <summary>The shared credentials file ProfileName is read from; null: the SDK's usual files.</summary>
+        public string ProfileLocation { get; set; }
+        /// <summary>An AWSCredentials given with -Credential (never printed).</summary>
+        internal AWSCredentials Credentials { get; set; }
         public TimeSpan Timeout { get; set; }
 
         public override string ToString() =>

@@ -35,6 +35,25 @@ namespace BqBackup.Storage.S3
             return uri;
         }
 
+        /// <summary>
+        /// The S3 parameters as given, checked once before any store is opened: an endpoint that is
+        /// no URL or carries credentials, half a key pair, a -Credential that is no AWSCredentials.
+        /// What the environment adds is checked when a store is opened.
+        /// </summary>
+        public static void CheckOptions(S3Options options)
+        {
+            if (options == null) return;
+            CheckEndpoint(options.EndpointUrl);
+            if ((options.AccessKey == null) != (options.SecretKey == null))
+                throw HalfKeyPair(options.AccessKey, "parameters");
+            if (options.AwsCredentials != null) AwsCredentialObjects.Adapt(options.AwsCredentials);
+        }
+
+        private static BqBackupException HalfKeyPair(string accessKey, string source) =>
+            new BqBackupException(ErrorIds.InvalidCredentials, BqErrorCategory.AuthenticationError,
+                $"Only half of a key pair was given ({(accessKey == null ? "a secret key without an access key" : "an access key without a secret key")}, from {source}).",
+                accessKey, "Give both -AccessKey and -SecretKey (or S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY), or neither.");
+
         public static ResolvedS3Settings Resolve(S3Options options, IEnvironment env)
         {
             var endpoint = options.EndpointUrl ?? env.First("S3_ENDPOINT", "AWS_ENDPOINT");
@@ -52,6 +71,7 @@ namespace BqBackup.Storage.S3
                 ForcePathStyle = options.ForcePathStyle ?? (virtualHosted != null ? !(virtualHosted == "1" || virtualHosted.Equals("true", StringComparison.OrdinalIgnoreCase)) : endpointUri != null),
                 Timeout = options.Timeout ?? DefaultTimeout,
                 ProfileName = options.ProfileName,
+                ProfileLocation = options.ProfileLocation,
             };
 
             if (options.AccessKey != null || options.SecretKey != null)
@@ -60,6 +80,11 @@ namespace BqBackup.Storage.S3
                 settings.SecretKey = options.SecretKey;
                 settings.SessionToken = options.SessionToken;
                 settings.CredentialSource = "parameters";
+            }
+            else if (options.AwsCredentials != null)
+            {
+                settings.Credentials = AwsCredentialObjects.Adapt(options.AwsCredentials);
+                settings.CredentialSource = "-Credential (AWSCredentials)";
             }
             else if (options.ProfileName != null)
             {
@@ -77,9 +102,7 @@ namespace BqBackup.Storage.S3
                 settings.CredentialSource = "default chain";
             }
             if ((settings.AccessKey == null) != (settings.SecretKey == null))
-                throw new BqBackupException(ErrorIds.InvalidCredentials, BqErrorCategory.AuthenticationError,
-                    $"Only half of a key pair was given ({(settings.AccessKey == null ? "a secret key without an access key" : "an access key without a secret key")}, from {settings.CredentialSource}).",
-                    settings.AccessKey, "Give both -AccessKey and -SecretKey (or S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY), or neither.");
+                throw HalfKeyPair(settings.AccessKey, settings.CredentialSource);
             return settings;
         }
 
@@ -107,15 +130,15 @@ namespace BqBackup.Storage.S3
                 config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
             }
 
-            AWSCredentials credentials = null;
-            if (s.AccessKey != null)
+            AWSCredentials credentials = s.Credentials;
+            if (credentials == null && s.AccessKey != null)
                 credentials = s.SessionToken != null
                     ? (AWSCredentials)new SessionAWSCredentials(s.AccessKey, s.SecretKey, s.SessionToken)
                     : new BasicAWSCredentials(s.AccessKey, s.SecretKey);
-            else if (s.ProfileName != null && !new CredentialProfileStoreChain().TryGetAWSCredentials(s.ProfileName, out credentials))
+            else if (credentials == null && s.ProfileName != null && !new CredentialProfileStoreChain(s.ProfileLocation).TryGetAWSCredentials(s.ProfileName, out credentials))
                 throw new BqBackupException(ErrorIds.InvalidCredentials, BqErrorCategory.AuthenticationError,
-                    $"There is no AWS profile named '{s.ProfileName}'.", s.ProfileName,
-                    "Check ~/.aws/credentials and ~/.aws/config, or pass -AccessKey and -SecretKey.");
+                    $"There is no AWS profile named '{s.ProfileName}'{(s.ProfileLocation != null ? $" in '{s.ProfileLocation}'" : "")}.", s.ProfileName,
+                    s.ProfileLocation != null ? "Check -ProfileLocation and -ProfileName, or pass -AccessKey and -SecretKey." : "Check ~/.aws/credentials and ~/.aws/config, or pass -AccessKey and -SecretKey.");
             return credentials != null ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
         }
     }

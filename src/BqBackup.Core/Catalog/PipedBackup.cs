@@ -1,0 +1,46 @@
+using System;
+using System.Linq;
+using BqBackup.Storage;
+
+namespace BqBackup.Catalog
+{
+    /// <summary>
+    /// A backup that reached a cmdlet through the pipeline: one Get-BqBackup or New-BqBackup
+    /// output, or some other object PowerShell turned into a BackupInfo (an Import-Csv row, a
+    /// hashtable), which carries no more than the properties it had.
+    /// </summary>
+    public static class PipedBackup
+    {
+        /// <summary>
+        /// InputObjectIncomplete, naming the property, when the object lacks one a cmdlet needs to
+        /// find the backup (Name, Destination): never an empty backup acted on or skipped in silence.
+        /// </summary>
+        public static void RequireComplete(BackupInfo backup, string command)
+        {
+            var missing = string.IsNullOrEmpty(backup?.Name) ? "Name" : string.IsNullOrEmpty(backup.Destination) ? "Destination" : null;
+            if (missing == null) return;
+            throw new BqBackupException(ErrorIds.InputObjectIncomplete, BqErrorCategory.InvalidArgument,
+                $"The input object has no {missing} property (or it is empty); {command} needs the Name and Destination of a backup, as Get-BqBackup outputs them. Nothing was done for it.",
+                missing,
+                $"Pipe Get-BqBackup's output, or objects with Name and Destination properties; to work on whole destinations pipe objects with a Destination property and give -Latest or -All, or -Name.");
+        }
+
+        /// <summary>
+        /// The backup as its store holds it now: the object itself when a listing or a backup made
+        /// it; otherwise the backup of that exact name in <paramref name="destination"/> (read with
+        /// its sidecar), or BackupNotFound.
+        /// </summary>
+        public static BackupInfo Current(BackupInfo piped, IBackupStore store, string destination, OperationContext ctx)
+        {
+            if (piped.Listed) return piped;
+            var listed = new BackupCatalog(store, destination).List(ctx);
+            var ignoringCase = listed.Where(b => string.Equals(b.Name, piped.Name, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+            var found = listed.FirstOrDefault(b => string.Equals(b.Name, piped.Name, StringComparison.Ordinal))
+                ?? (ignoringCase.Count == 1 ? ignoringCase[0] : null);
+            if (found != null) return found;
+            throw new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
+                $"There is no backup named '{piped.Name}' in '{destination}'.", piped.Name,
+                "Run Get-BqBackup -Destination without -Name to see the names.");
+        }
+    }
+}
