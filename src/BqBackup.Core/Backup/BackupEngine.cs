@@ -47,6 +47,7 @@ namespace BqBackup.Backup
         public static BackupInfo Run(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx)
         {
             options.Validate();
+            LeftoverCleanup.Clean(store, null, ctx); // what killed runs of this user left in this store
             var clock = Stopwatch.StartNew();
             var takenAt = options.UtcNow?.Invoke().ToUniversalTime() ?? ctx.UtcNow();
             using (var temp = new PrivateTempDirectory("snapshot", options.TempRoot))

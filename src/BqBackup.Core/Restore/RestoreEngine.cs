@@ -63,6 +63,7 @@ namespace BqBackup.Restore
 
         public static RestoreResult Run(BackupInfo backup, IBackupStore store, string targetPath, RestoreOptions options, OperationContext ctx)
         {
+            PrivateTempDirectory.RemoveOrphans(System.IO.Path.GetTempPath()); // scratch folders of killed backups and tests
             var clock = Stopwatch.StartNew();
             targetPath = ValidateTarget(targetPath);
             var real = ResolveTarget(targetPath);

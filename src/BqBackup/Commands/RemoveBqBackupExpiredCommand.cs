@@ -114,10 +114,11 @@ namespace BqBackup.Commands
                 using (var store = OpenStore(destination, createFolder: false, carried))
                 {
                     var ctx = Context();
-                    var all = Guard(() => new BackupCatalog(store, destination).List(ctx));
-                    var decisions = RetentionEvaluator.Evaluate(all, policy, System.DateTime.UtcNow);
                     // -WhatIf answers with the decisions themselves, so a script can see every reason.
                     var whatIf = WhatIfInEffect();
+                    Guard(() => { ExpiryEngine.CleanUp(store, ShouldProcess, ctx, narrowed: onlyThese != null, scratch: !whatIf); return 0; });
+                    var all = Guard(() => new BackupCatalog(store, destination).List(ctx));
+                    var decisions = RetentionEvaluator.Evaluate(all, policy, System.DateTime.UtcNow);
                     Guard(() => ExpiryEngine.Apply(store, decisions, ShouldProcess, ctx, onlyThese, outcome =>
                     {
                         if (whatIf) WriteObject(outcome.Decision);
