@@ -64,9 +64,10 @@ Describe 'The loader''s choice of native library' {
         $Loader::CurrentRuntimeIdentifier() | Should -Be $expected
     }
 
-    It 'leaves the flat layout of the Build task to the runtime''s own probing' {
-        # out/BqBackup has the library beside the DLLs and no runtimes/ folder.
-        $Loader::Mechanism | Should -Be 'DefaultProbing'
+    It 'takes the Build task''s one library from Dependencies/, through the module''s load context' {
+        # out/BqBackup has the library beside the third-party DLLs and no runtimes/ folder.
+        $Loader::Mechanism | Should -Be 'LoadContext'
+        $Loader::CandidatePath | Should -Be (Join-Path $RepoRoot "out/BqBackup/Dependencies/$(Split-Path $Loader::RelativePath($Loader::CurrentRuntimeIdentifier()) -Leaf)")
     }
 }
 
@@ -99,12 +100,25 @@ Describe 'The packaged module folder' {
     }
 
     It 'has no native library beside the DLLs, so the loader''s choice is the only one' {
-        foreach ($flat in 'libe_sqlite3.so', 'e_sqlite3.dll', 'libe_sqlite3.dylib') { Join-Path $PackagedModule $flat | Should -Not -Exist }
+        foreach ($flat in 'libe_sqlite3.so', 'e_sqlite3.dll', 'libe_sqlite3.dylib') {
+            Join-Path $PackagedModule $flat | Should -Not -Exist
+            Join-Path $PackagedModule "Dependencies/$flat" | Should -Not -Exist
+        }
         @(Get-ChildItem (Join-Path $PackagedModule 'runtimes')).Name | Sort-Object | Should -Be (@($PackageRuntimes) | Sort-Object)
     }
 
+    It 'has the module''s own assemblies at the top and the third-party ones in Dependencies/' {
+        (@(Get-ChildItem -LiteralPath $PackagedModule -Filter '*.dll').Name | Sort-Object) -join ', ' |
+            Should -Be 'BqBackup.Core.dll, BqBackup.dll, BqBackup.Loader.dll'
+        $dependencies = @(Get-ChildItem -LiteralPath (Join-Path $PackagedModule 'Dependencies') -File).Name
+        foreach ($dll in 'AWSSDK.Core.dll', 'AWSSDK.S3.dll', 'Microsoft.Data.Sqlite.dll', 'SQLitePCLRaw.core.dll', 'SQLitePCLRaw.provider.e_sqlite3.dll', 'System.Text.Json.dll', 'BouncyCastle.Cryptography.dll') {
+            $dependencies | Should -Contain $dll
+        }
+        @($dependencies | Where-Object { $_ -notlike '*.dll' }) | Should -BeNullOrEmpty
+    }
+
     It 'has the manifest, the help, the about topic, the format views and the license' {
-        foreach ($f in 'BqBackup.psd1', 'BqBackup.dll', 'BqBackup.Core.dll', 'BqBackup.dll-Help.xml', 'en-US/about_BqBackup.help.txt', 'BqBackup.Format.ps1xml', 'LICENSE') {
+        foreach ($f in 'BqBackup.psd1', 'BqBackup.dll', 'BqBackup.Core.dll', 'BqBackup.Loader.dll', 'BqBackup.dll-Help.xml', 'en-US/about_BqBackup.help.txt', 'BqBackup.Format.ps1xml', 'LICENSE') {
             Join-Path $PackagedModule $f | Should -Exist
         }
         Test-ModuleManifest (Join-Path $PackagedModule 'BqBackup.psd1') -ErrorAction Stop | Should -Not -BeNullOrEmpty
@@ -121,6 +135,8 @@ Describe 'The .nupkg' {
     It 'holds the module with every runtime''s native library' {
         $entries | Should -Contain 'BqBackup.psd1'
         $entries | Should -Contain 'BqBackup.dll'
+        $entries | Should -Contain 'BqBackup.Loader.dll'
+        $entries | Should -Contain 'Dependencies/AWSSDK.Core.dll'
         $entries | Should -Contain 'BqBackup.dll-Help.xml'
         $entries | Should -Contain 'en-US/about_BqBackup.help.txt'
         foreach ($rid in $PackageRuntimes) { $entries | Should -Contain $Loader::RelativePath($rid) }
@@ -155,7 +171,8 @@ New-Item -ItemType Directory -Force '$work' | Out-Null
 [BqBackup.Sample.SampleDatabase]::Create(`$db, 40, 1, 200) | Out-Null
 `$b = New-BqBackup -Path `$db -Destination '$work/backups'
 `$r = Get-BqBackup -Destination '$work/backups' -Latest | Restore-BqBackup -Path '$work/restored.db' -Confirm:`$false
-"mechanism=`$([BqBackup.Native.SqliteNativeLoader]::Mechanism)"
+"mechanism=`$([BqBackup.Native.SqliteNativeLoader]::Mechanism) dependencies=`$([BqBackup.Loading.DependencyLoader]::Mechanism)"
+"sqlite-context=`$((@([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Microsoft.Data.Sqlite' }) | ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }) -join ',')"
 "loaded=`$([BqBackup.Native.SqliteNativeLoader]::LoadedFrom)"
 "jobs=`$(`$b.Counts.Jobs) restored=`$(`$r.Counts.Jobs) verified=`$(`$r.ChecksumVerified)"
 "mapped=`$((Get-Content /proc/self/maps | Where-Object { `$_ -match '/(lib)?e_sqlite3\.(so|dylib|dll)`$' } | ForEach-Object { (`$_ -split '\s+', 6)[5] } | Sort-Object -Unique) -join ';')"
@@ -164,7 +181,9 @@ New-Item -ItemType Directory -Force '$work' | Out-Null
         $text = $result.Output -join "`n"
         $result.ExitCode | Should -Be 0 -Because $text
         $expected = Join-Path $installed 'runtimes/linux-x64/native/libe_sqlite3.so'
-        $text | Should -Match 'mechanism=DllImportResolver'
+        $text | Should -Match 'mechanism=LoadContext dependencies=LoadContext'
+        # Microsoft.Data.Sqlite (once) in the module's own load context, not PowerShell's default one.
+        $text | Should -Match '(?m)^sqlite-context=BqBackup$'
         $text | Should -Match "loaded=$([regex]::Escape($expected))"
         $text | Should -Match 'jobs=40 restored=40 verified=True'
         # The only e_sqlite3 mapped into the process is the packaged one: no other copy was found first.
