@@ -1,9 +1,11 @@
 @{
-    # The cmdlets live in BqBackup.dll; the engine (BqBackup.Core.dll) and its dependencies sit
-    # beside it, with the cmdlets' help (BqBackup.dll-Help.xml, generated from module/help). The
-    # native SQLite library sits beside them in the Build task's folder (out/BqBackup), and under
-    # runtimes/<rid>/native/ for each platform in the package (out/package/BqBackup), where the
-    # module's loader picks the one for the platform at import.
+    # The cmdlets live in BqBackup.dll; the engine (BqBackup.Core.dll) sits beside it, with the
+    # cmdlets' help (BqBackup.dll-Help.xml, generated from module/help) and BqBackup.Loader.dll
+    # (the private load context the third-party assemblies of Dependencies/ load in on
+    # PowerShell 7.4+; see the README's Packaging). The native SQLite library sits in Dependencies/
+    # in the Build task's folder (out/BqBackup), and under runtimes/<rid>/native/ for each platform
+    # in the package (out/package/BqBackup), where the module's loader picks the one for the
+    # platform at import.
     RootModule           = 'BqBackup.dll'
     # The one home of the module's version: Directory.Build.props reads ModuleVersion for the
     # assemblies, build.ps1 for the .nupkg, and no other file names it.

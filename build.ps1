@@ -12,7 +12,7 @@
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Bench [-Size 100MB,1GB,bunqueue] [-Runs 3]
 
     Build   publishes src/BqBackup for this machine's runtime and assembles the module in out/BqBackup
-            (native SQLite beside the DLLs, for speed), with its help generated from module/help
+            (third-party assemblies and native SQLite in Dependencies/), with its help generated from module/help
             (BqBackup.dll-Help.xml and en-US/about_BqBackup.help.txt, by module/help/Build-Help.ps1).
             The assemblies' version is BqBackup.psd1's ModuleVersion (Directory.Build.props reads it).
     Test    installs what the tests need (tests/tools/Install-Prerequisites.ps1: Debian packages
@@ -75,6 +75,9 @@ $env:UseSharedCompilation = 'false'
 $Root        = $PSScriptRoot
 $OutDir      = Join-Path $Root 'out'
 $PublishDir  = Join-Path $OutDir 'publish'
+$LoaderPublishDir = Join-Path $OutDir 'publish-loader'
+# The module's subfolder of third-party assemblies (src/BqBackup/Loading/DependencyLoader.cs names it too).
+$DependencyFolder = 'Dependencies'
 $ModuleDir   = Join-Path $OutDir 'BqBackup'
 $ResultsDir  = Join-Path $OutDir 'test-results'
 $PackageDir  = Join-Path $OutDir 'package'
@@ -115,32 +118,41 @@ function Get-NativeSqliteFileName([string] $Rid) {
 function Invoke-ModuleBuild {
     $rid = Get-RuntimeId
     Measure-Step "Build ($Configuration, $rid)" {
-        foreach ($dir in $PublishDir, $ModuleDir) {
+        foreach ($dir in $PublishDir, $LoaderPublishDir, $ModuleDir) {
             if (Test-Path -LiteralPath $dir) { Remove-Item -LiteralPath $dir -Recurse -Force }
         }
 
         Invoke-Native dotnet @('publish', (Join-Path $Root 'src/BqBackup/BqBackup.csproj'),
             '-c', $Configuration, '-r', $rid, '--self-contained', 'false', '-o', $PublishDir, '--nologo')
+        # The private load context's maker (net8.0, PowerShell 7.4+ only; BqBackup.dll loads it by path).
+        Invoke-Native dotnet @('publish', (Join-Path $Root 'src/BqBackup.Loader/BqBackup.Loader.csproj'),
+            '-c', $Configuration, '-o', $LoaderPublishDir, '--nologo')
 
-        New-Item -ItemType Directory -Force -Path $ModuleDir | Out-Null
+        $dependencies = Join-Path $ModuleDir $DependencyFolder
+        New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
 
-        # Managed assemblies and the native SQLite library. PowerShell itself provides
+        # The module's own assemblies at the top, where PowerShell loads them into its default
+        # context; the third-party ones and the native SQLite library in Dependencies/, which the
+        # module loads itself (a private load context on PowerShell 7, see
+        # src/BqBackup/Loading/DependencyLoader.cs). PowerShell itself provides
         # System.Management.Automation: whatever of PowerShellStandard or the SDK leaks into the
         # publish folder stays out of the module.
+        $own = 'BqBackup.dll', 'BqBackup.pdb', 'BqBackup.Core.dll', 'BqBackup.Core.pdb'
         $excluded = '^(System\.Management\.Automation|Microsoft\.PowerShell\.|Microsoft\.Management\.Infrastructure|PowerShellStandard)'
         $native = Get-NativeSqliteFileName $rid
-        $files = Get-ChildItem -LiteralPath $PublishDir -File | Where-Object {
-            ($_.Extension -eq '.dll' -or $_.Name -eq $native -or $_.Name -in 'BqBackup.pdb', 'BqBackup.Core.pdb') -and
-            $_.Name -notmatch $excluded
-        }
-        $files | Copy-Item -Destination $ModuleDir
+        Get-ChildItem -LiteralPath $PublishDir -File | Where-Object Name -in $own | Copy-Item -Destination $ModuleDir
+        Get-ChildItem -LiteralPath $LoaderPublishDir -File | Where-Object Name -in 'BqBackup.Loader.dll', 'BqBackup.Loader.pdb' |
+            Copy-Item -Destination $ModuleDir
+        Get-ChildItem -LiteralPath $PublishDir -File | Where-Object {
+            ($_.Extension -eq '.dll' -or $_.Name -eq $native) -and $_.Name -notin $own -and $_.Name -notmatch $excluded
+        } | Copy-Item -Destination $dependencies
 
         # The publish puts the native library beside the DLLs for a RID-specific publish; fall
         # back to runtimes/<rid>/native if a future SDK keeps it there.
-        $nativeTarget = Join-Path $ModuleDir $native
+        $nativeTarget = Join-Path $dependencies $native
         if (-not (Test-Path -LiteralPath $nativeTarget)) {
             $nested = Join-Path $PublishDir "runtimes/$rid/native/$native"
-            if (Test-Path -LiteralPath $nested) { Copy-Item -LiteralPath $nested -Destination $ModuleDir }
+            if (Test-Path -LiteralPath $nested) { Copy-Item -LiteralPath $nested -Destination $dependencies }
         }
         if (-not (Test-Path -LiteralPath $nativeTarget)) {
             throw "The native SQLite library '$native' is not in the publish output for $rid."
@@ -156,7 +168,7 @@ function Invoke-ModuleBuild {
                 Copy-Item -Destination $ModuleDir -Recurse -Force
         }
 
-        foreach ($required in 'BqBackup.dll', 'BqBackup.Core.dll') {
+        foreach ($required in 'BqBackup.dll', 'BqBackup.Core.dll', 'BqBackup.Loader.dll', "$DependencyFolder/AWSSDK.Core.dll") {
             if (-not (Test-Path -LiteralPath (Join-Path $ModuleDir $required))) { throw "$required is missing from $ModuleDir." }
         }
         # Every file the manifest names must be in the module folder, or Import-Module fails.
@@ -239,9 +251,11 @@ function New-PackageLayout {
     Measure-Step "Package layout ($($runtimes -join ', '))" {
         if (Test-Path -LiteralPath $PackageDir) { Remove-Item -LiteralPath $PackageDir -Recurse -Force }
         New-Item -ItemType Directory -Force -Path $PackageModuleDir | Out-Null
-        $flatNative = 'e_sqlite3.dll', 'libe_sqlite3.so', 'libe_sqlite3.dylib'
-        Get-ChildItem -LiteralPath $ModuleDir -Force | Where-Object Name -notin $flatNative |
-            Copy-Item -Destination $PackageModuleDir -Recurse -Force
+        Get-ChildItem -LiteralPath $ModuleDir -Force | Copy-Item -Destination $PackageModuleDir -Recurse -Force
+        foreach ($flat in 'e_sqlite3.dll', 'libe_sqlite3.so', 'libe_sqlite3.dylib') {
+            $file = Join-Path $PackageModuleDir "$DependencyFolder/$flat"
+            if (Test-Path -LiteralPath $file) { Remove-Item -LiteralPath $file -Force }
+        }
 
         $source = Get-NativeSqlitePackageFolder
         foreach ($rid in $runtimes) {

@@ -61,5 +61,31 @@ namespace BqBackup
         public const string ScheduleNotFound = "ScheduleNotFound";
         public const string ScheduleWriteFailed = "ScheduleWriteFailed";
         public const string ScheduleCommandFailed = "ScheduleCommandFailed";
+
+        // age encryption (src/BqBackup.Core/Codec/Age): no message ever contains a key, an identity or a passphrase.
+        /// <summary>The header cannot be parsed: not an age file, another version, a malformed line or stanza, non-canonical base64, an scrypt stanza beside others. (InvalidData)</summary>
+        public const string AgeHeaderInvalid = "AgeHeaderInvalid";
+        /// <summary>The file is ASCII-armored (PEM "AGE ENCRYPTED FILE"); backups are always binary age, armor is not read. (InvalidData)</summary>
+        public const string AgeArmorNotSupported = "AgeArmorNotSupported";
+        /// <summary>The header MAC does not match: the header was altered after it was written. (SecurityError)</summary>
+        public const string AgeHeaderMacMismatch = "AgeHeaderMacMismatch";
+        /// <summary>None of the identities given opens the file: a wrong key or passphrase, or a file encrypted to other recipients. (AuthenticationError)</summary>
+        public const string AgeNoMatchingIdentity = "AgeNoMatchingIdentity";
+        /// <summary>A payload chunk failed authentication (a flipped byte, chunks reordered, dropped or swapped, a final chunk too early, a file cut in the middle of a chunk). (SecurityError)</summary>
+        public const string AgeBodyTampered = "AgeBodyTampered";
+        /// <summary>The payload ends where the format proves more was due: no nonce, no chunk, a partial tag, or a non-final chunk last. (InvalidData)</summary>
+        public const string AgeBodyTruncated = "AgeBodyTruncated";
+        /// <summary>Bytes follow the final chunk. (InvalidData)</summary>
+        public const string AgeTrailingData = "AgeTrailingData";
+        /// <summary>An identity (AGE-SECRET-KEY-1…) or an identities file cannot be read, or is of a kind not supported. (InvalidArgument)</summary>
+        public const string AgeIdentityInvalid = "AgeIdentityInvalid";
+        /// <summary>A recipient (age1…) or a recipients file cannot be read, is of a kind not supported, or recipients are mixed in a way age forbids. (InvalidArgument)</summary>
+        public const string AgeRecipientInvalid = "AgeRecipientInvalid";
+        /// <summary>Encrypting needs at least one recipient, decrypting at least one identity. (InvalidArgument)</summary>
+        public const string AgeRecipientRequired = "AgeRecipientRequired";
+        /// <summary>See <see cref="AgeRecipientRequired"/>. (InvalidArgument)</summary>
+        public const string AgeIdentityRequired = "AgeIdentityRequired";
+        /// <summary>The file's scrypt work factor is above the limit this reader accepts (22 by default). (InvalidData)</summary>
+        public const string AgePassphraseWorkFactorTooHigh = "AgePassphraseWorkFactorTooHigh";
     }
 }

@@ -6,7 +6,9 @@
     database, then times, each in a fresh process under /usr/bin/time -v (wall time and peak RSS):
       - ours: New-BqBackup and Restore-BqBackup, to a folder and to s3rver on loopback;
       - bunqueue's own built-in backup (`backup now`, `backup restore --force`) against the same s3rver;
-      - the seed's manual path: sqlite3 .backup + gzip + aws s3 cp (Debian's awscli), and back.
+      - the seed's manual path: sqlite3 .backup + gzip + aws s3 cp (Debian's awscli), and back;
+      - encrypted (age, one X25519 recipient) to a folder: ours with -Recipient / -IdentityFile,
+        against the manual path piped through Debian's age (gzip -6 | age -r, age -d | gunzip).
     Every run is checked: each restore must give a database that passes integrity_check with the
     source's job count. Medians and spreads go to a Markdown table in tests/bench/results/.
     -Smoke: one tiny run for CI, correctness only.
@@ -64,6 +66,10 @@ $server = Start-S3Server -Bucket 'bench' -Root $work
 $s3Env = @{ AWS_ACCESS_KEY_ID = 'S3RVER'; AWS_SECRET_ACCESS_KEY = 'S3RVER'; AWS_DEFAULT_REGION = 'us-east-1' }
 $s3Args = "-EndpointUrl '$($server.Endpoint)' -AccessKey S3RVER -SecretKey S3RVER"
 $rows = @()
+# One age key pair for the encrypted rows (the identity stays in the work folder).
+$ageKey = Join-Path $work 'bench-identity.txt'
+if (-not (Test-Path $ageKey)) { & /usr/bin/age-keygen -o $ageKey 2>$null }
+$agePub = (& /usr/bin/age-keygen -y $ageKey).Trim()
 try {
     $idle = Measure-Process (Invoke-Pwsh '[GC]::Collect()')
     foreach ($label in $Size) {
@@ -117,11 +123,21 @@ try {
             Add-Result 'bunqueue restore s3' (Measure-Process ($bun + @('backup', 'restore', "bunqueue-$label-$run/$key", '--force')) $bqEnv)
             Assert-Restored $target $jobs
 
+            $ageFolder = Join-Path $work "age-folder-$label"; Remove-Item -Recurse -Force $ageFolder -ErrorAction Ignore
+            Add-Result 'ours backup-age folder' (Measure-Process (Invoke-Pwsh "New-BqBackup -Path '$db' -Destination '$ageFolder' -Recipient '$agePub' | Out-Null"))
+            Remove-Item "$target*" -Force -ErrorAction Ignore
+            Add-Result 'ours restore-age folder' (Measure-Process (Invoke-Pwsh "Restore-BqBackup -Path '$target' -Destination '$ageFolder' -Latest -IdentityFile '$ageKey' -Confirm:`$false | Out-Null"))
+            Assert-Restored $target $jobs
+
             $tmp = Join-Path $work 'manual'; Remove-Item -Recurse -Force $tmp -ErrorAction Ignore; New-Item -ItemType Directory $tmp | Out-Null
             $manualFolder = Join-Path $work "manual-folder-$label"; Remove-Item -Recurse -Force $manualFolder -ErrorAction Ignore; New-Item -ItemType Directory $manualFolder | Out-Null
             Add-Result 'manual backup folder' (Measure-Process @('bash', '-c', "set -e; sqlite3 '$db' `".backup '$tmp/b.db'`"; gzip -6 '$tmp/b.db'; mv '$tmp/b.db.gz' '$manualFolder/b.db.gz'"))
             Remove-Item "$target*" -Force -ErrorAction Ignore
             Add-Result 'manual restore folder' (Measure-Process @('bash', '-c', "set -e; gunzip -c '$manualFolder/b.db.gz' > '$target.tmp'; mv '$target.tmp' '$target'"))
+            Assert-Restored $target $jobs
+            Add-Result 'manual backup-age folder' (Measure-Process @('bash', '-c', "set -e; sqlite3 '$db' `".backup '$tmp/a.db'`"; gzip -6 -c '$tmp/a.db' | age -r '$agePub' > '$tmp/a.part'; mv '$tmp/a.part' '$manualFolder/a.db.gz.age'; rm '$tmp/a.db'"))
+            Remove-Item "$target*" -Force -ErrorAction Ignore
+            Add-Result 'manual restore-age folder' (Measure-Process @('bash', '-c', "set -e; age -d -i '$ageKey' '$manualFolder/a.db.gz.age' | gunzip > '$target.tmp'; mv '$target.tmp' '$target'"))
             Assert-Restored $target $jobs
             Add-Result 'manual backup s3' (Measure-Process @('bash', '-c', "set -e; sqlite3 '$db' `".backup '$tmp/b.db'`"; gzip -6 '$tmp/b.db'; /usr/bin/aws --endpoint-url $($server.Endpoint) s3 cp --quiet '$tmp/b.db.gz' 's3://bench/manual-$label-$run/b.db.gz'") $s3Env)
             Remove-Item "$target*" -Force -ErrorAction Ignore
@@ -129,9 +145,10 @@ try {
             Assert-Restored $target $jobs
         }
 
-        foreach ($op in 'backup', 'restore') {
+        foreach ($op in 'backup', 'restore', 'backup-age', 'restore-age') {
             foreach ($store in 'folder', 's3') {
                 $ours = $results["ours $op $store"]
+                if (-not $ours) { continue }
                 $peers = @('bunqueue', 'manual') | Where-Object { $results["$_ $op $store"] }
                 $peerMedians = $peers | ForEach-Object { [pscustomobject]@{ Peer = $_; Seconds = (Get-Median $results["$_ $op $store"].Seconds); Rss = (Get-Median $results["$_ $op $store"].RssMiB) } }
                 $fastest = $peerMedians | Sort-Object Seconds | Select-Object -First 1

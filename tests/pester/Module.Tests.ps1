@@ -36,15 +36,20 @@ Describe 'The built module folder' {
         @($data.VariablesToExport).Count | Should -Be 0
     }
 
-    It 'has the native SQLite library beside BqBackup.dll' {
+    It 'has the module''s own assemblies at the top, and the third-party ones with native SQLite in Dependencies/' {
         $native = if ($IsWindows) { 'e_sqlite3.dll' } elseif ($IsMacOS) { 'libe_sqlite3.dylib' } else { 'libe_sqlite3.so' }
-        Join-Path $ModuleDir 'BqBackup.dll' | Should -Exist
-        Join-Path $ModuleDir $native | Should -Exist
+        (@(Get-ChildItem -LiteralPath $ModuleDir -Filter '*.dll').Name | Sort-Object) -join ', ' |
+            Should -Be 'BqBackup.Core.dll, BqBackup.dll, BqBackup.Loader.dll'
+        foreach ($dependency in 'AWSSDK.Core.dll', 'AWSSDK.S3.dll', 'Microsoft.Data.Sqlite.dll', 'SQLitePCLRaw.provider.e_sqlite3.dll', 'BouncyCastle.Cryptography.dll', $native) {
+            Join-Path $ModuleDir "Dependencies/$dependency" | Should -Exist
+        }
+        Join-Path $ModuleDir $native | Should -Not -Exist
     }
 
     It 'does not ship PowerShell''s own assemblies' {
         Join-Path $ModuleDir 'System.Management.Automation.dll' | Should -Not -Exist
-        @(Get-ChildItem -LiteralPath $ModuleDir -Filter 'Microsoft.PowerShell.*').Count | Should -Be 0
+        Join-Path $ModuleDir 'Dependencies/System.Management.Automation.dll' | Should -Not -Exist
+        @(Get-ChildItem -LiteralPath $ModuleDir -Recurse -Filter 'Microsoft.PowerShell.*').Count | Should -Be 0
     }
 }
 
@@ -52,6 +57,13 @@ Describe 'The imported module' {
     It 'imports without error' {
         ($ImportErrors | ForEach-Object { "$_" }) -join [Environment]::NewLine | Should -BeNullOrEmpty
         Get-Module BqBackup | Should -Not -BeNullOrEmpty
+    }
+
+    It 'loads its dependencies in its own load context on PowerShell 7, and its native SQLite from Dependencies/' {
+        [BqBackup.Loading.DependencyLoader]::Mechanism | Should -Be 'LoadContext'
+        [BqBackup.Loading.DependencyLoader]::LoadContext.Name | Should -Be 'BqBackup'
+        [BqBackup.Native.SqliteNativeLoader]::Mechanism | Should -Be 'LoadContext'
+        [BqBackup.Native.SqliteNativeLoader]::CandidatePath | Should -BeLike (Join-Path $ModuleDir 'Dependencies/*e_sqlite3*')
     }
 
     It 'exports exactly the expected cmdlets' {

@@ -14,9 +14,7 @@ BeforeAll {
     $script:PackagedModule = Join-Path $PackageDir 'BqBackup'
     $script:Version = (Import-PowerShellDataFile (Join-Path $RepoRoot 'BqBackup.psd1')).ModuleVersion
     $script:Nupkg = Join-Path $PackageDir "BqBackup.$Version.nupkg"
-    # The loader's members are internal (the class is public only because PowerShell looks for its
-    # IModuleAssemblyInitializer among the exported types): read through reflection.
-    $script:Loader = 'BqBackup.Native.SqliteNativeLoader'
+    $script:Loader = [BqBackup.Native.SqliteNativeLoader]
     $script:PackageRuntimes = @((Import-PowerShellDataFile (Join-Path $RepoRoot 'BqBackup.psd1')).PrivateData.PackageRuntimes)
     # How each OS names the library, and what a runtime identifier's parts mean to .NET.
     $script:LibraryFile = @{ linux = 'libe_sqlite3.so'; 'linux-musl' = 'libe_sqlite3.so'; win = 'e_sqlite3.dll'; osx = 'libe_sqlite3.dylib' }
@@ -45,43 +43,44 @@ BeforeAll {
 Describe 'The loader''s choice of native library' {
     It 'puts <Rid> at runtimes/<Rid>/native/, named as its OS names libraries' -ForEach $Runtimes {
         $os, $arch = Split-Rid $Rid
-        (Invoke-BqInternal $Loader RelativePath @($Rid)) | Should -Be "runtimes/$Rid/native/$($LibraryFile[$os])"
+        $Loader::RelativePath($Rid) | Should -Be "runtimes/$Rid/native/$($LibraryFile[$os])"
     }
 
     It 'works out <Rid> from its OS and process architecture, so it can pick that library' -ForEach $Runtimes {
         $os, $arch = Split-Rid $Rid
         $platform = [System.Runtime.InteropServices.OSPlatform]::($OsOf[$os])
         $architecture = [System.Runtime.InteropServices.Architecture] $arch
-        (Invoke-BqInternal $Loader RuntimeIdentifier @($platform, $architecture, ($os -eq 'linux-musl'))) | Should -Be $Rid
+        $Loader::RuntimeIdentifier($platform, $architecture, $os -eq 'linux-musl') | Should -Be $Rid
     }
 
     It 'knows musl Linux and refuses an empty runtime identifier' {
-        (Invoke-BqInternal $Loader RuntimeIdentifier @([System.Runtime.InteropServices.OSPlatform]::Linux, 'X64', $true)) | Should -Be 'linux-musl-x64'
-        { (Invoke-BqInternal $Loader RelativePath @('')) } | Should -Throw
+        $Loader::RuntimeIdentifier([System.Runtime.InteropServices.OSPlatform]::Linux, 'X64', $true) | Should -Be 'linux-musl-x64'
+        { $Loader::RelativePath('') } | Should -Throw
     }
 
     It 'names this process''s runtime from the process architecture' {
         $expected = '{0}-{1}' -f $(if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } elseif (Test-Path /etc/alpine-release) { 'linux-musl' } else { 'linux' }),
             [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
-        (Invoke-BqInternal $Loader CurrentRuntimeIdentifier @()) | Should -Be $expected
+        $Loader::CurrentRuntimeIdentifier() | Should -Be $expected
     }
 
-    It 'leaves the flat layout of the Build task to the runtime''s own probing' {
-        # out/BqBackup has the library beside the DLLs and no runtimes/ folder.
-        (Invoke-BqInternal $Loader Mechanism) | Should -Be 'DefaultProbing'
+    It 'takes the Build task''s one library from Dependencies/, through the module''s load context' {
+        # out/BqBackup has the library beside the third-party DLLs and no runtimes/ folder.
+        $Loader::Mechanism | Should -Be 'LoadContext'
+        $Loader::CandidatePath | Should -Be (Join-Path $RepoRoot "out/BqBackup/Dependencies/$(Split-Path $Loader::RelativePath($Loader::CurrentRuntimeIdentifier()) -Leaf)")
     }
 }
 
 Describe 'The packaged module folder' {
     It 'has the native library of <Rid> where the loader looks, named as its OS names libraries' -ForEach $Runtimes {
-        $file = Join-Path $PackagedModule (Invoke-BqInternal $Loader RelativePath @($Rid))
+        $file = Join-Path $PackagedModule $Loader::RelativePath($Rid)
         $file | Should -Exist
         (Get-Item $file).Length | Should -BeGreaterThan 500KB
     }
 
     It 'carries <Rid>''s own binary: ELF, PE or Mach-O, for the right CPU' -ForEach $Runtimes {
         $os, $arch = Split-Rid $Rid
-        $b = [IO.File]::ReadAllBytes((Join-Path $PackagedModule (Invoke-BqInternal $Loader RelativePath @($Rid))))
+        $b = [IO.File]::ReadAllBytes((Join-Path $PackagedModule $Loader::RelativePath($Rid)))
         switch ($os) {
             { $_ -like 'linux*' } {
                 [Text.Encoding]::ASCII.GetString($b, 1, 3) | Should -Be 'ELF'
@@ -101,12 +100,25 @@ Describe 'The packaged module folder' {
     }
 
     It 'has no native library beside the DLLs, so the loader''s choice is the only one' {
-        foreach ($flat in 'libe_sqlite3.so', 'e_sqlite3.dll', 'libe_sqlite3.dylib') { Join-Path $PackagedModule $flat | Should -Not -Exist }
+        foreach ($flat in 'libe_sqlite3.so', 'e_sqlite3.dll', 'libe_sqlite3.dylib') {
+            Join-Path $PackagedModule $flat | Should -Not -Exist
+            Join-Path $PackagedModule "Dependencies/$flat" | Should -Not -Exist
+        }
         @(Get-ChildItem (Join-Path $PackagedModule 'runtimes')).Name | Sort-Object | Should -Be (@($PackageRuntimes) | Sort-Object)
     }
 
+    It 'has the module''s own assemblies at the top and the third-party ones in Dependencies/' {
+        (@(Get-ChildItem -LiteralPath $PackagedModule -Filter '*.dll').Name | Sort-Object) -join ', ' |
+            Should -Be 'BqBackup.Core.dll, BqBackup.dll, BqBackup.Loader.dll'
+        $dependencies = @(Get-ChildItem -LiteralPath (Join-Path $PackagedModule 'Dependencies') -File).Name
+        foreach ($dll in 'AWSSDK.Core.dll', 'AWSSDK.S3.dll', 'Microsoft.Data.Sqlite.dll', 'SQLitePCLRaw.core.dll', 'SQLitePCLRaw.provider.e_sqlite3.dll', 'System.Text.Json.dll', 'BouncyCastle.Cryptography.dll') {
+            $dependencies | Should -Contain $dll
+        }
+        @($dependencies | Where-Object { $_ -notlike '*.dll' }) | Should -BeNullOrEmpty
+    }
+
     It 'has the manifest, the help, the about topic, the format views and the license' {
-        foreach ($f in 'BqBackup.psd1', 'BqBackup.dll', 'BqBackup.Core.dll', 'BqBackup.dll-Help.xml', 'en-US/about_BqBackup.help.txt', 'BqBackup.Format.ps1xml', 'LICENSE') {
+        foreach ($f in 'BqBackup.psd1', 'BqBackup.dll', 'BqBackup.Core.dll', 'BqBackup.Loader.dll', 'BqBackup.dll-Help.xml', 'en-US/about_BqBackup.help.txt', 'BqBackup.Format.ps1xml', 'LICENSE') {
             Join-Path $PackagedModule $f | Should -Exist
         }
         Test-ModuleManifest (Join-Path $PackagedModule 'BqBackup.psd1') -ErrorAction Stop | Should -Not -BeNullOrEmpty
@@ -123,9 +135,11 @@ Describe 'The .nupkg' {
     It 'holds the module with every runtime''s native library' {
         $entries | Should -Contain 'BqBackup.psd1'
         $entries | Should -Contain 'BqBackup.dll'
+        $entries | Should -Contain 'BqBackup.Loader.dll'
+        $entries | Should -Contain 'Dependencies/AWSSDK.Core.dll'
         $entries | Should -Contain 'BqBackup.dll-Help.xml'
         $entries | Should -Contain 'en-US/about_BqBackup.help.txt'
-        foreach ($rid in $PackageRuntimes) { $entries | Should -Contain (Invoke-BqInternal $Loader RelativePath @($rid)) }
+        foreach ($rid in $PackageRuntimes) { $entries | Should -Contain $Loader::RelativePath($rid) }
     }
 
     It 'carries the manifest''s metadata in its nuspec' {
@@ -157,8 +171,9 @@ New-Item -ItemType Directory -Force '$work' | Out-Null
 [BqBackup.Sample.SampleDatabase]::Create(`$db, 40, 1, 200) | Out-Null
 `$b = New-BqBackup -Path `$db -Destination '$work/backups'
 `$r = Get-BqBackup -Destination '$work/backups' -Latest | Restore-BqBackup -Path '$work/restored.db' -Confirm:`$false
-"mechanism=`$([BqBackup.Native.SqliteNativeLoader].GetProperty('Mechanism', [Reflection.BindingFlags] 'Static, NonPublic').GetValue(`$null))"
-"loaded=`$([BqBackup.Native.SqliteNativeLoader].GetProperty('LoadedFrom', [Reflection.BindingFlags] 'Static, NonPublic').GetValue(`$null))"
+"mechanism=`$([BqBackup.Native.SqliteNativeLoader]::Mechanism) dependencies=`$([BqBackup.Loading.DependencyLoader]::Mechanism)"
+"sqlite-context=`$((@([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Microsoft.Data.Sqlite' }) | ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }) -join ',')"
+"loaded=`$([BqBackup.Native.SqliteNativeLoader]::LoadedFrom)"
 "jobs=`$(`$b.Counts.Jobs) restored=`$(`$r.Counts.Jobs) verified=`$(`$r.ChecksumVerified)"
 "mapped=`$((Get-Content /proc/self/maps | Where-Object { `$_ -match '/(lib)?e_sqlite3\.(so|dylib|dll)`$' } | ForEach-Object { (`$_ -split '\s+', 6)[5] } | Sort-Object -Unique) -join ';')"
 "help=`$((Get-Help New-BqBackup).Synopsis)"
@@ -166,7 +181,9 @@ New-Item -ItemType Directory -Force '$work' | Out-Null
         $text = $result.Output -join "`n"
         $result.ExitCode | Should -Be 0 -Because $text
         $expected = Join-Path $installed 'runtimes/linux-x64/native/libe_sqlite3.so'
-        $text | Should -Match 'mechanism=DllImportResolver'
+        $text | Should -Match 'mechanism=LoadContext dependencies=LoadContext'
+        # Microsoft.Data.Sqlite (once) in the module's own load context, not PowerShell's default one.
+        $text | Should -Match '(?m)^sqlite-context=BqBackup$'
         $text | Should -Match "loaded=$([regex]::Escape($expected))"
         $text | Should -Match 'jobs=40 restored=40 verified=True'
         # The only e_sqlite3 mapped into the process is the packaged one: no other copy was found first.
@@ -186,7 +203,7 @@ Describe 'The packaged runtimes are named in one place, BqBackup.psd1''s Private
         $section = [regex]::Match($readme, '(?ms)^## Packaging\s*$(.*?)(?=^## )').Groups[1].Value
         $shown = @([regex]::Matches($section, 'runtimes/([a-z0-9-]+)/native/(\S+)') | ForEach-Object { $_.Groups[1].Value })
         ($shown | Sort-Object) -join ', ' | Should -Be (($PackageRuntimes | Sort-Object) -join ', ')
-        foreach ($rid in $PackageRuntimes) { $section | Should -Match ([regex]::Escape((Invoke-BqInternal $Loader RelativePath @($rid)))) }
+        foreach ($rid in $PackageRuntimes) { $section | Should -Match ([regex]::Escape($Loader::RelativePath($rid))) }
     }
 
     It 'agrees with the gallery tags: each runtime''s OS is tagged' {

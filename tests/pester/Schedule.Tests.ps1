@@ -96,6 +96,9 @@ Describe 'The schedule cmdlets'' parameters are their contract' {
         @{ Name = 'EndpointUrl'; Type = 'string' }
         @{ Name = 'Region'; Type = 'string' }
         @{ Name = 'User'; Type = 'string' }
+        @{ Name = 'Recipient'; Type = 'string[]' }
+        @{ Name = 'RecipientFile'; Type = 'string[]' }
+        @{ Name = 'MinimalMetadata'; Type = 'switch' }
         @{ Name = 'UnitDirectory'; Type = 'string' }
         @{ Name = 'NoEnable'; Type = 'switch' }
         @{ Name = 'AsCron'; Type = 'switch' }
@@ -118,6 +121,7 @@ Describe 'The schedule cmdlets'' parameters are their contract' {
 
     It 'takes no secret: there is no -<Name> to pass one' -ForEach @(
         @{ Name = 'SecretKey' }, @{ Name = 'AccessKey' }, @{ Name = 'Credential' }, @{ Name = 'SessionToken' }
+        @{ Name = 'IdentityFile' }, @{ Name = 'Identity' }, @{ Name = 'Passphrase' }
     ) {
         (Get-Command Register-BqBackupSchedule).Parameters.Keys | Should -Not -Contain $Name
     }
@@ -401,6 +405,89 @@ Describe 'Bad schedule input gets a clear error' -Skip:$IsWindows {
         $e.FullyQualifiedErrorId | Should -Be 'ScheduleCommandFailed,BqBackup.Commands.RegisterBqBackupScheduleCommand'
         $e.ErrorDetails.RecommendedAction | Should -Match 'NoEnable'
         Join-Path $units 'bqnosystemd.timer' | Should -Exist
+    }
+}
+
+Describe 'Register-BqBackupSchedule encrypts with age to public keys only' -Skip:$IsWindows {
+    BeforeAll {
+        $script:units = Join-Path $TestDrive 'age-units'
+        $script:ageDest = Join-Path $weird 'age backups'
+        # Two key pairs: one recipient given as -Recipient, the other in a recipients file.
+        $script:ids = 1..2 | ForEach-Object { [BqBackup.Codec.Age.AgeX25519Identity]::Generate() }
+        $script:keys = $ids | ForEach-Object { $_.Recipient.ToString() }
+        $script:secrets = $ids | ForEach-Object { $_.ExportSecretKey() }
+        $script:identityFile = Join-Path $TestDrive 'identity.txt'
+        Set-Content -LiteralPath $identityFile -Value "# created by the test`n$($secrets[0])"
+        chmod 600 $identityFile
+        $script:recipientsFile = Join-Path $weird 'recipients.txt'
+        Set-Content -LiteralPath $recipientsFile -Value "# break-glass`n$($keys[1])"
+    }
+
+    AfterAll {
+        $ids | ForEach-Object { $_.Dispose() }
+    }
+
+    It 'carries -Recipient and -RecipientFile into the unit, and the job takes an encrypted backup' {
+        $r = Register-BqBackupSchedule -Name bqage -Path $db -Destination $ageDest -Recipient $keys[0] -RecipientFile $recipientsFile -MinimalMetadata -UnitDirectory $units -NoEnable
+        $r.Recipients | Should -Be @($keys[0])
+        $r.RecipientFile | Should -Be @($recipientsFile)
+        $argv = Get-ExecStart $r.Files[0]
+        $argv[-1] | Should -Match ([regex]::Escape("-Recipient '$($keys[0])' -RecipientFile '$($recipientsFile.Replace("'", "''"))' -MinimalMetadata;"))
+        $argv[-1] | Should -Match ([regex]::Escape("Remove-BqBackupExpired -Destination '$($ageDest.Replace("'", "''"))' }")) -Because 'expiry needs no key'
+        if ($systemdAnalyze) {
+            $out = & $systemdAnalyze.Source verify @($r.Files) 2>&1 | Out-String
+            $LASTEXITCODE | Should -Be 0 -Because $out
+        }
+
+        $run = Invoke-AsSystemd $argv
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $backup = @(Get-BqBackup -Destination $ageDest)
+        $backup | Should -HaveCount 1
+        $backup[0].Name | Should -Match '\.db\.gz\.age$'
+        $backup[0].Encrypted | Should -BeTrue
+        @($backup[0].Recipients | Sort-Object) | Should -Be @($keys | Sort-Object)
+        $backup[0].Sha256 | Should -BeNullOrEmpty -Because '-MinimalMetadata reached the job'
+        ($backup[0] | Test-BqBackup -IdentityFile $identityFile).Result | Should -Be 'Passed'
+    }
+
+    It 'an identity given as -Recipient: SecretOnCommandLine, never repeated, nothing written' {
+        $missingUnits = Join-Path $TestDrive 'age-refused-units'
+        $e = Get-ErrorOf { Register-BqBackupSchedule -Name bqageid -Path $db -Destination $ageDest -Recipient $keys[0], $secrets[1] -UnitDirectory $missingUnits -NoEnable -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -Be 'SecretOnCommandLine,BqBackup.Commands.RegisterBqBackupScheduleCommand'
+        $e.CategoryInfo.Category | Should -Be 'SecurityError'
+        $e.TargetObject | Should -Be 'Recipient'
+        "$e $($e.ErrorDetails.Message) $($e.ErrorDetails.RecommendedAction) $($e.TargetObject)" | Should -Not -Match ([regex]::Escape($secrets[1].Substring(15)))
+        $e.ErrorDetails.RecommendedAction | Should -Match 'age-keygen -y'
+        Test-Path $missingUnits | Should -BeFalse
+        $e = Get-ErrorOf { Register-BqBackupSchedule -AsCron -Path $db -Destination $ageDest -Recipient $secrets[0] -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -Be 'SecretOnCommandLine,BqBackup.Commands.RegisterBqBackupScheduleCommand'
+    }
+
+    It 'an identity file given as -RecipientFile: AgeRecipientInvalid, naming the file and not the key' {
+        $missingUnits = Join-Path $TestDrive 'age-refused-units'
+        $e = Get-ErrorOf { Register-BqBackupSchedule -Name bqageidf -Path $db -Destination $ageDest -RecipientFile $identityFile -UnitDirectory $missingUnits -NoEnable -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -Be 'AgeRecipientInvalid,BqBackup.Commands.RegisterBqBackupScheduleCommand'
+        $e.TargetObject | Should -Be $identityFile
+        "$e $($e.ErrorDetails.Message)" | Should -Match 'secret key'
+        "$e $($e.ErrorDetails.Message) $($e.ErrorDetails.RecommendedAction)" | Should -Not -Match ([regex]::Escape($secrets[0].Substring(15)))
+        Test-Path $missingUnits | Should -BeFalse
+    }
+
+    It 'a -Recipient that is no age1 key: AgeRecipientInvalid; -MinimalMetadata with nothing to encrypt to: AgeRecipientRequired' {
+        $e = Get-ErrorOf { Register-BqBackupSchedule -AsCron -Path $db -Destination $ageDest -Recipient 'age1notakey' -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -Be 'AgeRecipientInvalid,BqBackup.Commands.RegisterBqBackupScheduleCommand'
+        $e = Get-ErrorOf { Register-BqBackupSchedule -AsCron -Path $db -Destination $ageDest -MinimalMetadata -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -Be 'AgeRecipientRequired,BqBackup.Commands.RegisterBqBackupScheduleCommand'
+    }
+
+    It 'no identity reaches the unit files, the crontab line or the -WhatIf text' {
+        $texts = @(
+            Get-ChildItem -LiteralPath $units -File | ForEach-Object { Get-Content -Raw -LiteralPath $_.FullName }
+            "$(Register-BqBackupSchedule -AsCron -Path $db -Destination $ageDest -Recipient $keys[0] -RecipientFile $recipientsFile)"
+            Invoke-ChildPwsh "Register-BqBackupSchedule -Name bqagewhatif -Path $(Q $db) -Destination $(Q $ageDest) -Recipient $(Q $keys[0]) -UnitDirectory $(Q $units) -WhatIf"
+        ) -join "`n"
+        $texts | Should -Match ([regex]::Escape($keys[0]))
+        $texts | Should -Not -Match 'AGE-SECRET-KEY'
     }
 }
 

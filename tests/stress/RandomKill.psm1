@@ -5,7 +5,9 @@
 #   - every listed backup with Status Ok passes Test-BqBackup;
 #   - no committed backup disappears except by retention (an expiry keeps the newest -KeepLast);
 #   - after the next run that completes, nothing a killed run left remains: no partial bodies in
-#     the folder, no scratch folders in TMPDIR, no restore temp files beside the database.
+#     the folder (backups and expiries), no scratch folders in TMPDIR (every kind), no restore temp
+#     files beside the database (restores). The runs share one BQBACKUP_STATE_DIR, as runs of one
+#     user on one machine share theirs.
 # The seed is printed first so a failing sequence can be replayed exactly.
 
 $script:KeepLast = 3
@@ -41,6 +43,8 @@ function Start-KillChild {
     $info.RedirectStandardError = $true
     $info.UseShellExecute = $false
     $info.Environment['TMPDIR'] = $Context.TempDir
+    # The runs' own in-flight records, where the next run finds what a killed one left.
+    $info.Environment['BQBACKUP_STATE_DIR'] = $Context.StateDir
     [System.Diagnostics.Process]::Start($info)
 }
 
@@ -95,6 +99,7 @@ function Invoke-RandomKillRun {
         RepoRoot = $RepoRoot
         Live = Join-Path $WorkDir 'live/queue.db'
         TempDir = (New-Item -ItemType Directory -Force (Join-Path $WorkDir 'tmp')).FullName
+        StateDir = Join-Path $WorkDir 'state'
         Destinations = @{ folder = Join-Path $WorkDir 'backups'; s3 = "s3://$($S3Server.Bucket)/kill-$Seed/" }
         S3 = $S3Server
         S3Params = @{ EndpointUrl = $S3Server.Endpoint; Region = 'us-east-1'; AccessKey = 'S3RVER'; SecretKey = 'S3RVER' }
@@ -173,7 +178,7 @@ function Invoke-RandomKillRun {
 
         # 4. A run that completed leaves nothing of its own kind behind, killed runs' leftovers included.
         if (-not $killed -and $exit -eq 0) {
-            $scopes = switch -Wildcard ($kind) { 'backup-folder' { 'folder', 'temp' } 'backup-s3' { 'temp' } 'restore-*' { 'temp', 'live' } 'expire-folder' { 'folder' } default { @() } }
+            $scopes = switch -Wildcard ($kind) { 'backup-folder' { 'folder', 'temp' } 'backup-s3' { 'temp' } 'restore-*' { 'temp', 'live' } 'expire-folder' { 'folder', 'temp' } 'expire-s3' { 'temp' } default { @() } }
             foreach ($scope in $scopes) {
                 foreach ($left in (Get-Leftovers -Context $context -Scope $scope)) { $violations.Add("$line — left behind after a completed run: $left") }
             }

@@ -77,14 +77,29 @@ function Get-ModuleManifestData([Parameter(Mandatory)] [string] $Root) {
     Import-PowerShellDataFile -LiteralPath (Join-Path $Root 'BqBackup.psd1')
 }
 
-# Pester's version has one home, tests/tools/tools.csproj (the PackageDownload that restores it);
-# returns where that restore puts Pester's manifest.
-function Get-PesterManifestPath([Parameter(Mandatory)] [string] $Root) {
+# The versions of what the tests restore from NuGet besides the module (Pester, and two other
+# AWSSDK.Core versions for the isolation tests) have one home, tests/tools/tools.csproj (its
+# PackageDownload items, Version="[x.y.z]" or several as "[x.y.z];[a.b.c]"); returns the folder
+# that restore puts each version of one package in: .tools/nuget/<id, lower case>/<version>.
+function Get-ToolPackageFolder([Parameter(Mandatory)] [string] $Root, [Parameter(Mandatory)] [string] $Id) {
     $project = Join-Path $Root 'tests/tools/tools.csproj'
     $download = ([xml] (Get-Content -LiteralPath $project -Raw)).Project.ItemGroup.PackageDownload |
-        Where-Object { $_ -and $_.Include -eq 'Pester' }
-    if (-not $download -or $download.Version -notmatch '^\[?([0-9][0-9.]*)\]?$') {
-        throw "$project has no <PackageDownload Include=""Pester"" Version=""[x.y.z]"" />."
+        Where-Object { $_ -and $_.Include -eq $Id }
+    if (-not $download -or $download.Version -notmatch '^\[[0-9][0-9.]*\](;\[[0-9][0-9.]*\])*$') {
+        throw "$project has no <PackageDownload Include=""$Id"" Version=""[x.y.z]"" />."
     }
-    Join-Path $Root ".tools/nuget/pester/$($Matches[1])/tools/Pester.psd1"
+    foreach ($version in [regex]::Matches($download.Version, '[0-9][0-9.]*')) {
+        Join-Path $Root ".tools/nuget/$($Id.ToLowerInvariant())/$($version.Value)"
+    }
+}
+
+# The ids of every package tests/tools/tools.csproj downloads.
+function Get-ToolPackageIds([Parameter(Mandatory)] [string] $Root) {
+    $project = Join-Path $Root 'tests/tools/tools.csproj'
+    @(([xml] (Get-Content -LiteralPath $project -Raw)).Project.ItemGroup.PackageDownload | Where-Object { $_ } | ForEach-Object Include)
+}
+
+# Where the restore puts Pester's manifest.
+function Get-PesterManifestPath([Parameter(Mandatory)] [string] $Root) {
+    Join-Path (Get-ToolPackageFolder $Root 'Pester') 'tools/Pester.psd1'
 }

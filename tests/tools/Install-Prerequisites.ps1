@@ -16,8 +16,9 @@
     Node         the npm packages of tests/node/package-lock.json (`npm ci`): bun and bunqueue,
                  s3rver, and cctv-age (the C2SP age test vectors). Skipped while the installed
                  ones match the lock file and node's version.
-    Pester       the Pester that tests/tools/tools.csproj names, restored from NuGet into
-                 .tools/nuget (never built; `dotnet restore`).
+    Pester       the Pester that tests/tools/tools.csproj names, and the other packages it names
+                 for the tests (AWSSDK.Core 3.7 and 4.0), restored from NuGet into .tools/nuget (never
+                 built; `dotnet restore`).
     Each is skipped when already there, so running it again costs about a second.
 #>
 [CmdletBinding()]
@@ -100,8 +101,9 @@ function Install-NodePackages {
 
 function Restore-Pester {
     $manifest = Get-PesterManifestPath $Root
-    if (Test-Path -LiteralPath $manifest) { return }
-    Measure-Step "Restore Pester (tests/tools/tools.csproj)" {
+    $missing = @(Get-ToolPackageIds $Root | ForEach-Object { Get-ToolPackageFolder $Root $_ } | Where-Object { -not (Test-Path -LiteralPath $_) })
+    if ($missing.Count -eq 0 -and (Test-Path -LiteralPath $manifest)) { return }
+    Measure-Step "Restore Pester and the test packages (tests/tools/tools.csproj)" {
         Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/tools/tools.csproj'),
             '--packages', (Join-Path $Root '.tools/nuget'), '--nologo')
     }

@@ -90,6 +90,8 @@ function Invoke-TestSuites {
         [System.Diagnostics.Stopwatch] $Stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
     )
     New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
+    # The tests' in-flight records (what a killed run would leave) stay out of the user's own state folder.
+    $env:BQBACKUP_STATE_DIR = Join-Path $ResultsDir 'state'
     $runs = @(
         Invoke-XunitTests -Root $Root -Configuration $Configuration -ResultsDir $ResultsDir -Filter $Filter
         Invoke-PesterTests -Root $Root -ResultsDir $ResultsDir -Filter $Filter

@@ -46,6 +46,8 @@ namespace BqBackup.Backup
 
         public static BackupInfo Run(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx)
         {
+            options.Validate();
+            LeftoverCleanup.Clean(store, null, ctx); // what killed runs of this user left in this store
             var clock = Stopwatch.StartNew();
             var takenAt = options.UtcNow?.Invoke().ToUniversalTime() ?? ctx.UtcNow();
             using (var temp = new PrivateTempDirectory("snapshot", options.TempRoot))
@@ -92,7 +94,7 @@ namespace BqBackup.Backup
             var firstSequence = 1;
             for (var attempt = 1; ; attempt++)
             {
-                var claim = NameClaim.Take(store, takenAt, runId, firstSequence, ctx);
+                var claim = NameClaim.Take(store, takenAt, runId, firstSequence, options.Encryption != null, ctx);
                 try
                 {
                     return StoreAs(claim, databasePath, store, destination, options, ctx, snapshot, takenAt, check, clock);
@@ -117,10 +119,15 @@ namespace BqBackup.Backup
             var name = claim.Name;
             ctx.WriteVerbose($"Storing as '{name}' in '{store.Location}'.");
             CodecResult encoded;
-            using (var upload = store.BeginUpload(name, "application/gzip", ctx.Cancellation))
+            using (var upload = store.BeginUpload(name, options.Encryption != null ? "application/octet-stream" : "application/gzip", ctx.Cancellation))
             {
+                // Encryption wraps the upload's stream: gzip, SHA-256 of the gzip and age in one pass.
                 using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-                    encoded = GzipCodec.Compress(input, input.Length, upload.Content, options.CompressionLevel, ctx, "Backup");
+                using (var body = Encryption.EncryptedBodyWriter.Open(upload.Content, options.Encryption))
+                {
+                    encoded = GzipCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup");
+                    body.Finish(encoded);
+                }
                 ctx.CompleteProgress("Backup");
                 FailPoints.Hit("backup-body-written");
 
@@ -136,7 +143,7 @@ namespace BqBackup.Backup
                 if (!inspection.IsBunqueue)
                     ctx.WriteWarning($"'{databasePath}' does not look like a bunqueue database ({inspection.Describe()}); backing it up anyway.");
 
-                var meta = new BackupMetadata
+                var meta = Encryption.EncryptedMetadata.Describe(options, new BackupMetadata
                 {
                     Timestamp = takenAt,
                     Version = ToolVersion,
@@ -150,7 +157,7 @@ namespace BqBackup.Backup
                     SchemaVersion = inspection.SchemaVersion,
                     Counts = inspection.Counts,
                     RunId = claim.RunId,
-                };
+                });
                 // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
                 claim.Confirm(meta.ToJson(), ctx);
                 FailPoints.Hit("backup-sidecar-written");

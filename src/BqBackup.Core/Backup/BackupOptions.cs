@@ -19,5 +19,18 @@ namespace BqBackup.Backup
         public Func<DateTime> UtcNow { get; set; }
         /// <summary>Where the private scratch folder goes; null for the system temp folder (TMPDIR).</summary>
         public string TempRoot { get; set; }
+        /// <summary>Encrypt the body with age to these recipients (null: a plain backup, the default).</summary>
+        public Encryption.BackupEncryption Encryption { get; set; }
+        /// <summary>Leave the plaintext checksum and the row counts out of an encrypted backup's sidecar.</summary>
+        public bool MinimalMetadata { get; set; }
+
+        /// <summary>Refuses settings that make no sense together, before anything runs.</summary>
+        public void Validate()
+        {
+            if (MinimalMetadata && Encryption == null)
+                throw new BqBackupException(ErrorIds.AgeRecipientRequired, BqErrorCategory.InvalidArgument,
+                    "-MinimalMetadata applies only to encrypted backups: without encryption the sidecar's checksum is the only check of the body.", null,
+                    $"Add -Recipient, -RecipientFile or -Passphrase (or set {BqBackup.Encryption.EncryptionEnvironment.Recipients}), or drop -MinimalMetadata.");
+        }
     }
 }

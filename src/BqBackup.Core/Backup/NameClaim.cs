@@ -36,13 +36,16 @@ namespace BqBackup.Backup
         public string RunId { get; }
         public int Sequence { get; }
 
-        /// <summary>The first free name of the second of <paramref name="takenAt"/> from <paramref name="firstSequence"/> on, claimed.</summary>
-        public static NameClaim Take(IBackupStore store, DateTime takenAt, string runId, int firstSequence, OperationContext ctx)
+        /// <summary>
+        /// The first free name of the second of <paramref name="takenAt"/> from <paramref name="firstSequence"/> on, claimed
+        /// (…db.gz.age when <paramref name="encrypted"/>: the claim, like the name, is the encrypted backup's own).
+        /// </summary>
+        public static NameClaim Take(IBackupStore store, DateTime takenAt, string runId, int firstSequence, bool encrypted, OperationContext ctx)
         {
             var unreadable = 0;
             for (var sequence = firstSequence; sequence < MaxSequence; sequence++)
             {
-                var claim = new NameClaim(store, BackupNaming.NameFor(takenAt, sequence), runId, sequence);
+                var claim = new NameClaim(store, BackupNaming.NameFor(takenAt, sequence, encrypted), runId, sequence);
                 if (store.Stat(claim.Name, ctx.Cancellation) != null || store.Stat(claim.MetadataName, ctx.Cancellation) != null) continue;
                 try
                 {

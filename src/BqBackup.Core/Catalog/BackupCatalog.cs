@@ -42,6 +42,7 @@ namespace BqBackup.Catalog
                     LastModified = body.LastModified,
                     // Ours are always gzip; bunqueue's say so in their sidecar.
                     Compressed = origin == BackupOrigin.BqBackup,
+                    Encrypted = BackupNaming.IsEncryptedName(body.Key),
                     Status = BackupStatus.MissingMetadata,
                 };
                 MarkListed(info, store);
@@ -197,6 +198,9 @@ namespace BqBackup.Catalog
             info.SchemaVersion = meta.SchemaVersion;
             info.Counts = meta.Counts;
             info.ExpectedSize = meta.CompressedSize >= 0 ? meta.CompressedSize : (long?)null;
+            info.MetadataRecordsEncryption = meta.Encryption != null;
+            info.Encrypted = info.Encrypted || meta.Encryption != null || BackupNaming.IsEncryptedName(info.Name);
+            info.Recipients = meta.Recipients;
         }
     }
 }

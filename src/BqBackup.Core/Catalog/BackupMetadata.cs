@@ -19,6 +19,11 @@ namespace BqBackup.Catalog
         public string Checksum { get; set; }
         public bool Compressed { get; set; }
 
+        /// <summary>"age" when the body is age-encrypted, else null. With it, compressedSize is the stored (encrypted) body's size, and checksum and counts may be left out (-MinimalMetadata).</summary>
+        public string Encryption { get; set; }
+        /// <summary>The recipients' public keys (age1…), or "scrypt" for a passphrase. Never a secret.</summary>
+        public string[] Recipients { get; set; }
+
         public string Tool { get; set; }
         public string Host { get; set; }
         public string SourcePath { get; set; }
@@ -41,8 +46,15 @@ namespace BqBackup.Catalog
                     w.WriteString("version", Version);
                     w.WriteNumber("size", Size);
                     w.WriteNumber("compressedSize", CompressedSize);
-                    w.WriteString("checksum", Checksum);
+                    if (Checksum != null) w.WriteString("checksum", Checksum);
                     w.WriteBoolean("compressed", Compressed);
+                    if (Encryption != null) w.WriteString("encryption", Encryption);
+                    if (Recipients != null)
+                    {
+                        w.WriteStartArray("recipients");
+                        foreach (var r in Recipients) w.WriteStringValue(r);
+                        w.WriteEndArray();
+                    }
                     if (Tool != null) w.WriteString("tool", Tool);
                     if (Host != null) w.WriteString("host", Host);
                     if (SourcePath != null) w.WriteString("sourcePath", SourcePath);
@@ -87,9 +99,12 @@ namespace BqBackup.Catalog
                     if (!TryLong(root, "size", out var size) || size < 0) { problem = "no valid 'size'"; return null; }
                     meta.Size = size;
                     meta.CompressedSize = TryLong(root, "compressedSize", out var cs) ? cs : -1;
-                    if (!TryString(root, "checksum", out var sum) || !IsSha256Hex(sum)) { problem = "no valid 'checksum' (64 hex digits)"; return null; }
-                    meta.Checksum = sum.ToLowerInvariant();
                     meta.Compressed = root.TryGetProperty("compressed", out var c) && c.ValueKind == JsonValueKind.True;
+                    if (!ReadEncryption(root, meta, out problem)) return null;
+                    // An encrypted body is authenticated by age: its sidecar may leave the checksum out (-MinimalMetadata).
+                    if (meta.Encryption != null && !root.TryGetProperty("checksum", out _)) meta.Checksum = null;
+                    else if (!TryString(root, "checksum", out var sum) || !IsSha256Hex(sum)) { problem = "no valid 'checksum' (64 hex digits)"; return null; }
+                    else meta.Checksum = sum.ToLowerInvariant();
                     meta.Tool = TryString(root, "tool", out var tool) ? tool : null;
                     meta.Host = TryString(root, "host", out var host) ? host : null;
                     meta.SourcePath = TryString(root, "sourcePath", out var sp) ? sp : null;
@@ -115,6 +130,25 @@ namespace BqBackup.Catalog
                 return null;
             }
         }
+
+        private static bool ReadEncryption(JsonElement root, BackupMetadata meta, out string problem)
+        {
+            problem = null;
+            if (!root.TryGetProperty("encryption", out var e) || e.ValueKind == JsonValueKind.Null) return true;
+            if (e.ValueKind != JsonValueKind.String || e.GetString() != EncryptionAge) { problem = "an unknown 'encryption' (only \"age\" is read)"; return false; }
+            meta.Encryption = EncryptionAge;
+            if (root.TryGetProperty("recipients", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                var names = new System.Collections.Generic.List<string>();
+                foreach (var item in list.EnumerateArray())
+                    if (item.ValueKind == JsonValueKind.String && item.GetString().Length <= 256) names.Add(item.GetString());
+                meta.Recipients = names.ToArray();
+            }
+            return true;
+        }
+
+        /// <summary>The one value of "encryption" there is.</summary>
+        public const string EncryptionAge = "age";
 
         /// <summary>The "runId" of any sidecar, a claim or a complete one; null when it has none or is not JSON.</summary>
         public static string ReadRunId(byte[] json)

@@ -12,5 +12,7 @@ namespace BqBackup.Codec
         public long EncodedBytes { get; set; }
         public string Sha256 { get; set; }
         public bool WasCompressed { get; set; }
+        /// <summary>The body was age-encrypted and every chunk authenticated as it was decrypted.</summary>
+        public bool Decrypted { get; set; }
     }
 }

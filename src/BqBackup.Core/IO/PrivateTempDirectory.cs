@@ -43,13 +43,8 @@ namespace BqBackup.IO
 
         private static bool IsAlive(int pid)
         {
-            if (pid == CurrentProcessId) return true;
-            try
-            {
-                using (var p = System.Diagnostics.Process.GetProcessById(pid)) return !p.HasExited;
-            }
-            catch (ArgumentException) { return false; }
-            catch (InvalidOperationException) { return false; }
+            // A zombie (killed, not yet reaped) is gone too.
+            return pid == CurrentProcessId || State.ProcessIdentity.IsRunning(pid, null, null);
         }
 
         public string Path { get; }

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using BqBackup.Codec;
+using BqBackup.Encryption;
 using BqBackup.IO;
 using BqBackup.Storage;
 
@@ -10,7 +11,9 @@ namespace BqBackup.Restore
     /// Brings a backup's database out of its store into a file we created, within bounds: never
     /// more than the sidecar's size (SizeMismatch) or, when no sidecar tells, than -MaxSize
     /// (MaxSizeExceeded); and only where the database fits with a margin (InsufficientSpace,
-    /// checked before the first byte and again when the disk fills anyway).
+    /// checked before the first byte and again when the disk fills anyway). An age-encrypted body
+    /// is decrypted in the same pass (EncryptedBodyReader), inside the same bounds: the limits count
+    /// the decrypted, decompressed bytes as they are written.
     /// </summary>
     public static class BackupFetch
     {
@@ -50,9 +53,12 @@ namespace BqBackup.Restore
 
         /// <summary>
         /// Streams the body into <paramref name="output"/> (a file at <paramref name="path"/> the
-        /// caller created private), gunzipping and hashing as it goes, then flushes it to disk.
+        /// caller created private), decrypting (when it is age-encrypted, with <paramref name="decryption"/>),
+        /// gunzipping and hashing as it goes, then flushes it to disk. An encrypted body and no
+        /// identity is AgeIdentityRequired before a byte is written.
         /// </summary>
-        internal static CodecResult Fetch(BackupInfo backup, IBackupStore store, FileStream output, string path, long maxSize, string unchanged, OperationContext ctx, string activity)
+        internal static CodecResult Fetch(BackupInfo backup, IBackupStore store, FileStream output, string path, long maxSize, string unchanged, OperationContext ctx, string activity,
+            BackupDecryption decryption = null)
         {
             var declared = backup.DatabaseSize;
             var limit = declared.HasValue ? Math.Min(declared.Value, maxSize) : maxSize;
@@ -67,7 +73,11 @@ namespace BqBackup.Restore
             {
                 CodecResult decoded;
                 using (var body = store.OpenRead(backup.Name, ctx.Cancellation))
-                    decoded = GzipCodec.Decompress(body, backup.Size, output, ctx, activity, backup.Name, limit, TooLarge);
+                using (var opened = EncryptedBodyReader.Open(body, backup, decryption, ctx))
+                {
+                    decoded = GzipCodec.Decompress(opened.Content, backup.Size, output, ctx, activity, backup.Name, limit, TooLarge);
+                    opened.Finish(decoded, backup, ctx);
+                }
                 output.Flush(true);
                 ctx.CompleteProgress(activity);
                 ctx.WriteVerbose($"Fetched '{backup.Name}': {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}.");

@@ -17,9 +17,18 @@ namespace BqBackup.Restore
         public string Destination { get; set; }
         public DateTime Timestamp { get; set; }
         public string Origin { get; set; }
-        public bool Passed => Reasons.Count == 0;
-        public string Result => Passed ? "Passed" : "Failed";
+        /// <summary>True only when the contents were verified and nothing failed.</summary>
+        public bool Passed => Reasons.Count == 0 && ContentsVerified;
+        /// <summary>Passed, Failed, or NotVerified: an encrypted backup tested without an identity, whose contents could not be checked.</summary>
+        public string Result => Reasons.Count > 0 ? BackupTestStatus.Failed : ContentsVerified ? BackupTestStatus.Passed : BackupTestStatus.NotVerified;
         public ReasonList Reasons { get; } = new ReasonList();
+        /// <summary>The stable ErrorId of each failure that has one (SizeMismatch, AgeBodyTampered, …), in order.</summary>
+        public ReasonList ErrorIds { get; } = new ReasonList();
+        /// <summary>The body was fetched, decrypted where encrypted, decompressed and checked; false when there was no identity to open it.</summary>
+        public bool ContentsVerified { get; set; }
+        public bool Encrypted { get; set; }
+        /// <summary>Who can open it, as the sidecar records (age1… keys, or "scrypt").</summary>
+        public string[] Recipients { get; set; }
         public bool ChecksumVerified { get; set; }
         public string IntegrityCheck { get; set; }
         public int? SchemaVersion { get; set; }
@@ -29,5 +38,11 @@ namespace BqBackup.Restore
         public double DurationSeconds => Durations.Seconds(Duration);
         internal TimeSpan Duration { get; set; }
         public BackupInfo Backup { get; set; }
+
+        internal void Fail(BqBackupException e)
+        {
+            Reasons.Add(e.Message);
+            ErrorIds.Add(e.ErrorId);
+        }
     }
 }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using BqBackup.Catalog;
 using BqBackup.Codec;
+using BqBackup.Encryption;
 using BqBackup.IO;
 using BqBackup.Snapshot;
 using BqBackup.Storage;
@@ -28,11 +29,23 @@ namespace BqBackup.Restore
                 throw new BqBackupException(ErrorIds.SizeMismatch, BqErrorCategory.InvalidData,
                     $"The backup '{backup.Name}' decompresses to {decoded.RawBytes:N0} bytes but its metadata records {backup.DatabaseSize.Value:N0}.",
                     backup.Name, "Use an older backup; this one cannot be trusted.");
+            // An encrypted backup's sidecar may leave the checksum out (-MinimalMetadata): age's tags and gzip's CRC are the checks then.
+            if (backup.Sha256 == null && decoded.Decrypted) return false;
             if (!string.Equals(backup.Sha256, decoded.Sha256, StringComparison.OrdinalIgnoreCase))
                 throw new BqBackupException(ErrorIds.ChecksumMismatch, BqErrorCategory.InvalidData,
                     $"The backup '{backup.Name}' has SHA-256 {decoded.Sha256} but its metadata records {backup.Sha256}.",
                     backup.Name, "Use an older backup; this one was altered after it was written.");
             return true;
+        }
+
+        /// <summary>What a restore's verbose output says about the checks against the sidecar.</summary>
+        internal static string DescribeVerification(BackupInfo backup, CodecResult decoded, bool checksumVerified)
+        {
+            if (checksumVerified)
+                return $"Verified '{backup.Name}' against its sidecar: {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}.";
+            if (decoded.Decrypted && backup.Status == BackupStatus.Ok)
+                return $"'{backup.Name}' has a minimal sidecar (no checksum): its sizes matched, and age's per-chunk tags and gzip's CRC verified its {decoded.RawBytes:N0} bytes of database.";
+            return $"'{backup.Name}' has no usable sidecar: its size and checksum cannot be verified (restoring because of -Force).";
         }
 
         /// <summary>integrity_check, then what the database holds; BackupIntegrityCheckFailed when it is not sound.</summary>
@@ -68,12 +81,14 @@ namespace BqBackup.Restore
         /// <paramref name="maxSize"/> included); cancellation, an unreachable store, a temp folder
         /// without room (InsufficientSpace) or that cannot be written (TempFolderNotWritable) throw.
         /// </summary>
-        public static BackupTestResult Test(BackupInfo backup, IBackupStore store, OperationContext ctx, string tempRoot = null, long maxSize = BackupFetch.DefaultMaxSize)
+        public static BackupTestResult Test(BackupInfo backup, IBackupStore store, OperationContext ctx, string tempRoot = null, long maxSize = BackupFetch.DefaultMaxSize,
+            BackupDecryption decryption = null)
         {
             var clock = Stopwatch.StartNew();
             var result = new BackupTestResult
             {
                 Name = backup.Name, Destination = backup.Destination, Timestamp = backup.Timestamp, Origin = backup.Origin, Backup = backup,
+                Encrypted = backup.Encrypted, Recipients = backup.Recipients,
             };
             if (backup.Status == BackupStatus.MissingMetadata) result.Reasons.Add($"no sidecar '{BackupNaming.MetadataNameFor(backup.Name)}': the checksum cannot be verified");
             if (backup.Status == BackupStatus.InvalidMetadata) result.Reasons.Add($"the sidecar '{BackupNaming.MetadataNameFor(backup.Name)}' is unreadable: the checksum cannot be verified");
@@ -83,7 +98,16 @@ namespace BqBackup.Restore
             }
             catch (BqBackupException e)
             {
-                result.Reasons.Add(e.Message);
+                result.Fail(e);
+                result.Duration = clock.Elapsed;
+                return result;
+            }
+
+            // Encrypted and no identity: nothing is fetched, so no scratch space is needed (a body that
+            // turns out to be age only when its first bytes are read is caught below, before a byte is written).
+            if (backup.Encrypted && (decryption == null || decryption.Identities.Count == 0))
+            {
+                EncryptedBodyInspector.Inspect(backup, store, result, ctx);
                 result.Duration = clock.Elapsed;
                 return result;
             }
@@ -105,12 +129,19 @@ namespace BqBackup.Restore
                 try
                 {
                     output = NativeFile.CreatePrivate(path, 1 << 20);
-                    decoded = BackupFetch.Fetch(backup, store, output, path, maxSize, string.Empty, ctx, "Test");
+                    decoded = BackupFetch.Fetch(backup, store, output, path, maxSize, string.Empty, ctx, "Test", decryption);
                 }
-                catch (BqBackupException e) when (e.ErrorId == ErrorIds.BackupCorrupt || e.ErrorId == ErrorIds.BackupNotFound
+                catch (BqBackupException e) when (e.ErrorId == ErrorIds.AgeIdentityRequired)
+                {
+                    // Encrypted and no identity: check what can be checked without a key, and say the contents were not.
+                    EncryptedBodyInspector.Inspect(backup, store, result, ctx);
+                    result.Duration = clock.Elapsed;
+                    return result;
+                }
+                catch (BqBackupException e) when (EncryptedBodyInspector.IsBodyFailure(e.ErrorId)
                     || e.ErrorId == ErrorIds.SizeMismatch || e.ErrorId == ErrorIds.MaxSizeExceeded)
                 {
-                    result.Reasons.Add(e.Message);
+                    result.Fail(e);
                     result.Duration = clock.Elapsed;
                     return result;
                 }
@@ -122,16 +153,18 @@ namespace BqBackup.Restore
                 {
                     BackupFetch.DisposeQuietly(output);
                 }
+                result.ContentsVerified = true;
+                result.Encrypted |= decoded.Decrypted;
                 result.DatabaseSize = decoded.RawBytes;
                 try { result.ChecksumVerified = VerifyChecksum(backup, decoded); }
-                catch (BqBackupException e) { result.Reasons.Add(e.Message); }
+                catch (BqBackupException e) { result.Fail(e); }
 
                 DatabaseInspection inspection;
                 try { inspection = CheckDatabase(backup, path, ctx); }
                 catch (BqBackupException e)
                 {
                     result.IntegrityCheck = "failed";
-                    result.Reasons.Add(e.Message);
+                    result.Fail(e);
                     result.Duration = clock.Elapsed;
                     return result;
                 }

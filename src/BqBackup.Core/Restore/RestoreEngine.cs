@@ -63,6 +63,7 @@ namespace BqBackup.Restore
 
         public static RestoreResult Run(BackupInfo backup, IBackupStore store, string targetPath, RestoreOptions options, OperationContext ctx)
         {
+            PrivateTempDirectory.RemoveOrphans(System.IO.Path.GetTempPath()); // scratch folders of killed backups and tests
             var clock = Stopwatch.StartNew();
             targetPath = ValidateTarget(targetPath);
             var real = ResolveTarget(targetPath);
@@ -70,6 +71,9 @@ namespace BqBackup.Restore
             RestoreTarget.CheckOutsideStore(targetPath, real, store);
             CheckMetadata(backup, options, ctx);
             BackupFetch.CheckDeclaredSize(backup, options.MaxSize, NotChanged);
+            // Known to be encrypted (name or sidecar) and nothing to open it: say so before locking or fetching anything.
+            if (backup.Encrypted && (options.Decryption == null || options.Decryption.Identities.Count == 0))
+                Unchanged<bool>(() => throw Encryption.EncryptedBodyReader.IdentityRequired(backup));
 
             var folder = System.IO.Path.GetDirectoryName(real);
             var temp = System.IO.Path.Combine(folder, "." + System.IO.Path.GetFileName(real) + TempMarker + Guid.NewGuid().ToString("N"));
@@ -83,7 +87,7 @@ namespace BqBackup.Restore
                     try
                     {
                         output = NativeFile.CreatePrivate(temp, 1 << 20);
-                        decoded = BackupFetch.Fetch(backup, store, output, temp, options.MaxSize, NotChanged, ctx, "Restore");
+                        decoded = Unchanged(() => BackupFetch.Fetch(backup, store, output, temp, options.MaxSize, NotChanged, ctx, "Restore", options.Decryption));
                         FailPoints.Hit("restore-fetched");
                     }
                     catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -93,9 +97,7 @@ namespace BqBackup.Restore
                             "Check free space and that this user may write to the database's folder.", e);
                     }
                     var checksumVerified = Unchanged(() => BackupVerifier.VerifyChecksum(backup, decoded));
-                    ctx.WriteVerbose(checksumVerified
-                        ? $"Verified '{backup.Name}' against its sidecar: {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}."
-                        : $"'{backup.Name}' has no usable sidecar: its size and checksum cannot be verified (restoring because of -Force).");
+                    ctx.WriteVerbose(BackupVerifier.DescribeVerification(backup, decoded, checksumVerified));
                     var inspection = Unchanged(() => BackupVerifier.CheckDatabase(backup, temp, ctx));
                     if (!inspection.IsBunqueue)
                     {
@@ -121,6 +123,7 @@ namespace BqBackup.Restore
                         DatabaseSize = decoded.RawBytes,
                         Sha256 = decoded.Sha256,
                         ChecksumVerified = checksumVerified,
+                        Encrypted = decoded.Decrypted,
                         IntegrityCheck = "ok",
                         SchemaVersion = inspection.SchemaVersion,
                         Counts = inspection.Counts,
@@ -149,11 +152,11 @@ namespace BqBackup.Restore
             ctx.WriteWarning($"The backup '{backup.Name}' has no usable metadata: its checksum cannot be verified; relying on integrity_check because of -Force.");
         }
 
-        /// <summary>Adds the reassurance an operator needs to a verification failure: nothing live changed.</summary>
+        /// <summary>Adds the reassurance an operator needs to a verification failure: nothing live changed (once: the fetch's own bounds say it already).</summary>
         private static T Unchanged<T>(Func<T> check)
         {
             try { return check(); }
-            catch (BqBackupException e)
+            catch (BqBackupException e) when (!e.Message.EndsWith(NotChanged, StringComparison.Ordinal))
             {
                 throw new BqBackupException(e.ErrorId, e.Category, e.Message + NotChanged, e.TargetObject, e.RecommendedAction, e.InnerException);
             }

@@ -21,5 +21,7 @@ namespace BqBackup.Restore
         /// <summary>The most a backup may decompress to (its sidecar's size bounds it too); the default is 64 GiB.</summary>
         public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
         public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
+        /// <summary>The identities that open an encrypted backup; null when none was given.</summary>
+        public Encryption.BackupDecryption Decryption { get; set; }
     }
 }

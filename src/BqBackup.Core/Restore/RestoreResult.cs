@@ -22,8 +22,10 @@ namespace BqBackup.Restore
         public DateTime BackupTimestamp { get; set; }
         public long DatabaseSize { get; set; }
         public string Sha256 { get; set; }
-        /// <summary>False only for a forced restore of a backup without metadata.</summary>
+        /// <summary>False for a forced restore of a backup without metadata, and for an encrypted backup whose minimal sidecar records no checksum.</summary>
         public bool ChecksumVerified { get; set; }
+        /// <summary>The backup was age-encrypted: it was decrypted, and every chunk authenticated, before anything was replaced.</summary>
+        public bool Encrypted { get; set; }
         public string IntegrityCheck { get; set; }
         public int? SchemaVersion { get; set; }
         public JobCounts Counts { get; set; }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using BqBackup.Catalog;
+using BqBackup.IO;
 using BqBackup.Storage;
 
 namespace BqBackup.Retention
@@ -19,6 +20,22 @@ namespace BqBackup.Retention
         /// body is what a failed or half-deleted backup left, not a backup in flight.
         /// </summary>
         public static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(15);
+
+        /// <summary>
+        /// What comes before any policy is judged: the scratch folders of dead processes in TMPDIR
+        /// (unless <paramref name="scratch"/> is false, as under -WhatIf), what killed runs of this
+        /// user left in this store (partial bodies, multipart uploads; see the in-flight records),
+        /// and, unless the run is <paramref name="narrowed"/> to piped backups, multipart uploads
+        /// under an S3 prefix initiated more than a day ago by anyone. Every removal in the store
+        /// goes through <paramref name="confirm"/>; nothing here fails the expiry.
+        /// </summary>
+        public static void CleanUp(IBackupStore store, Func<string, string, bool> confirm, OperationContext ctx, bool narrowed, bool scratch = true)
+        {
+            if (scratch) PrivateTempDirectory.RemoveOrphans(System.IO.Path.GetTempPath());
+            LeftoverCleanup.Clean(store, confirm, ctx);
+            if (!narrowed && store is Storage.S3.S3Store s3)
+                StaleUploads.Abort(s3, ctx.UtcNow(), StaleUploads.Age(ProcessEnvironment.Instance, ctx), confirm, ctx);
+        }
 
         /// <summary>
         /// Removes the backups the decisions do not keep, and outputs an outcome for each decision

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace BqBackup.Schedule
 {
@@ -37,6 +38,8 @@ namespace BqBackup.Schedule
                 Name = s.Name,
                 Kind = ScheduleKind.Cron,
                 Interval = s.Interval,
+                Recipients = s.Recipients?.ToArray() ?? new string[0],
+                RecipientFile = s.RecipientFiles?.ToArray() ?? new string[0],
                 Trigger = Time(s.Interval),
                 Files = new string[0],
                 Command = ScheduleJob.ShellCommand(s, sourceEnvironmentFile: true),

@@ -18,6 +18,12 @@ namespace BqBackup.Schedule
         /// <summary>What runs each time, as a command line for the platform's shell (sh, or Windows').</summary>
         public string Command { get; set; }
 
+        /// <summary>The age recipients (age1… public keys) each backup is encrypted to; empty when none was given.</summary>
+        public string[] Recipients { get; set; } = new string[0];
+
+        /// <summary>The age recipients files the job reads when it runs; empty when none was given.</summary>
+        public string[] RecipientFile { get; set; } = new string[0];
+
         /// <summary>Whether the schedule was enabled (systemctl enable --now, or the task registered).</summary>
         public bool Enabled { get; set; }
 

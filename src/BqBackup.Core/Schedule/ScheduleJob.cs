@@ -8,7 +8,8 @@ namespace BqBackup.Schedule
     /// <summary>
     /// The job every scheduler runs: one pwsh command line, pwsh -NoProfile -NonInteractive
     /// -Command "script", where the script imports the module by its absolute path and runs
-    /// New-BqBackup, then Remove-BqBackupExpired if the backup succeeded, with
+    /// New-BqBackup (with the store settings, and the age recipients it encrypts to), then
+    /// Remove-BqBackupExpired if the backup succeeded, with
     /// $ErrorActionPreference = 'Stop' so that any failure exits non-zero. Pure functions: no file,
     /// no process, no environment variable is read here, so no secret can leak in from the session.
     /// </summary>
@@ -64,7 +65,12 @@ namespace BqBackup.Schedule
             b.Append("Import-Module ").Append(Q(s.ModulePath)).Append("; ");
             b.Append("New-BqBackup");
             if (s.DatabasePath != null) b.Append(" -Path ").Append(Q(s.DatabasePath));
-            b.Append(store).Append("; ");
+            b.Append(store);
+            // Public keys and the paths of files of them: what encrypts, never what decrypts.
+            if (s.Recipients != null && s.Recipients.Count > 0) b.Append(" -Recipient ").Append(string.Join(",", s.Recipients.Select(Q)));
+            if (s.RecipientFiles != null && s.RecipientFiles.Count > 0) b.Append(" -RecipientFile ").Append(string.Join(",", s.RecipientFiles.Select(Q)));
+            if (s.MinimalMetadata) b.Append(" -MinimalMetadata");
+            b.Append("; ");
             b.Append("if ($?) { Remove-BqBackupExpired");
             if (s.Retention != null && s.Retention.HasRule) b.Append(' ').Append(s.Retention);
             b.Append(store).Append(" }");

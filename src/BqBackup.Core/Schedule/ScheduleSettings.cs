@@ -7,7 +7,9 @@ namespace BqBackup.Schedule
     /// <summary>
     /// What a scheduled backup runs, as Register-BqBackupSchedule was told it. There is deliberately
     /// no place for a secret here: credentials reach the job through <see cref="EnvironmentFile"/>
-    /// or the AWS profile <see cref="ProfileName"/>, both read when the job runs.
+    /// or the AWS profile <see cref="ProfileName"/>, both read when the job runs. Encryption takes
+    /// public keys only (<see cref="Recipients"/>, <see cref="RecipientFiles"/>): no identity and no
+    /// passphrase, which would sit in a unit file other users can read.
     /// </summary>
     public sealed class ScheduleSettings
     {
@@ -31,6 +33,18 @@ namespace BqBackup.Schedule
         public string EnvironmentFile { get; set; }
 
         public string ProfileName { get; set; }
+
+        /// <summary>age X25519 recipients (age1… public keys) the job's New-BqBackup encrypts to; none: as the environment says.</summary>
+        public IList<string> Recipients { get; set; }
+
+        /// <summary>Absolute paths of age recipients files (one age1… a line), read by the job when it runs.</summary>
+        public IList<string> RecipientFiles { get; set; }
+
+        /// <summary>Pass -MinimalMetadata to the job's New-BqBackup (encrypted backups only).</summary>
+        public bool MinimalMetadata { get; set; }
+
+        /// <summary>Whether -Recipient or -RecipientFile was given.</summary>
+        public bool HasRecipients => (Recipients?.Count ?? 0) + (RecipientFiles?.Count ?? 0) > 0;
         public string EndpointUrl { get; set; }
         public string Region { get; set; }
 

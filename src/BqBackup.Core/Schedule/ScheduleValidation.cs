@@ -43,6 +43,7 @@ namespace BqBackup.Schedule
             // in the task's arguments: refuse, and say where secrets go instead.
             RefuseSecret("Destination", s.Destination);
             RefuseSecret("EndpointUrl", s.EndpointUrl);
+            foreach (var recipient in s.Recipients ?? new string[0]) RefuseIdentity("Recipient", recipient);
 
             foreach (var (parameter, value) in new[]
             {
@@ -50,7 +51,9 @@ namespace BqBackup.Schedule
                 ("EnvironmentFile", s.EnvironmentFile), ("ProfileName", s.ProfileName),
                 ("EndpointUrl", s.EndpointUrl), ("Region", s.Region), ("User", s.User),
                 ("ModulePath", s.ModulePath),
-            }.Concat((s.Executable ?? new string[0]).Select(e => ("Executable", e))))
+            }.Concat((s.Executable ?? new string[0]).Select(e => ("Executable", e)))
+             .Concat((s.Recipients ?? new string[0]).Select(r => ("Recipient", r)))
+             .Concat((s.RecipientFiles ?? new string[0]).Select(f => ("RecipientFile", f))))
             {
                 if (value != null && value.Any(c => c < ' ' || c == '\x7f'))
                     throw Setting(parameter, $"-{parameter} contains a control character (a line break, a tab), which no unit file, crontab line or task can hold.",
@@ -76,8 +79,45 @@ namespace BqBackup.Schedule
                     "Pass -Destination with a folder or s3://bucket/prefix, or -EnvironmentFile with a file that sets S3_BUCKET.");
 
             if (s.Retention != null && s.Retention.HasRule) s.Retention.Validate();
+            ValidateEncryption(s);
 
             scheduler.Validate(s);
+        }
+
+        /// <summary>
+        /// The recipients the job encrypts to: each -Recipient an X25519 age1… key (AgeRecipientInvalid
+        /// naming it otherwise), each -RecipientFile absolute and, read now, a file of such keys only
+        /// (AgeRecipientInvalid naming the file and line, never a key), so a schedule is not
+        /// registered that fails every run. -MinimalMetadata needs recipients, given or from the environment file.
+        /// </summary>
+        private static void ValidateEncryption(ScheduleSettings s)
+        {
+            if (s.Recipients != null)
+                foreach (var recipient in s.Recipients) Codec.Age.AgeX25519Recipient.Parse(recipient);
+            if (s.RecipientFiles != null)
+                foreach (var file in s.RecipientFiles)
+                {
+                    if (!IsAbsolute(file))
+                        throw Setting("RecipientFile", $"-RecipientFile '{file}' is not an absolute path.", "Give the recipients file's absolute path.");
+                    Codec.Age.AgeKeyFiles.ReadRecipientsFile(file);
+                }
+            if (s.MinimalMetadata && !s.HasRecipients && s.EnvironmentFile == null)
+                throw new BqBackupException(ErrorIds.AgeRecipientRequired, BqErrorCategory.InvalidArgument,
+                    "-MinimalMetadata applies only to encrypted backups, and no -Recipient, -RecipientFile or -EnvironmentFile (with BQBACKUP_AGE_RECIPIENTS) was given.", null,
+                    "Add -Recipient age1… (public keys), -RecipientFile, or -EnvironmentFile with BQBACKUP_AGE_RECIPIENTS; or drop -MinimalMetadata.");
+        }
+
+        /// <summary>
+        /// An age identity (AGE-SECRET-KEY-1…) given where a public key belongs: it would be written
+        /// into the unit file, crontab or task. SecretOnCommandLine, naming the parameter, never the key.
+        /// </summary>
+        public static void RefuseIdentity(string parameter, string value)
+        {
+            if (!Codec.Age.AgeX25519Recipient.IsSecretKey(value)) return;
+            throw new BqBackupException(ErrorIds.SecretOnCommandLine, BqErrorCategory.SecurityError,
+                $"-{parameter} holds an age secret key (AGE-SECRET-KEY-1…, an identity), not a public key; a schedule would write it into its unit file, crontab or task arguments, which other users can read.",
+                parameter,
+                "Give the public key instead (age-keygen -y identity.txt prints it, age1…); keep the identity off the backup host, on the machine that restores.");
         }
 
         /// <summary>For the Unix schedulers: a -User that systemd's User= (and su) accept.</summary>

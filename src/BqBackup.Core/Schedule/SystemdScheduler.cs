@@ -79,6 +79,8 @@ namespace BqBackup.Schedule
                     Name = s.Name,
                     Kind = ScheduleKind.Systemd,
                     Interval = s.Interval,
+                    Recipients = s.Recipients?.ToArray() ?? new string[0],
+                    RecipientFile = s.RecipientFiles?.ToArray() ?? new string[0],
                     Trigger = Trigger(s.Interval),
                     Files = new[] { servicePath, timerPath },
                     Command = ScheduleJob.ShellCommand(s, sourceEnvironmentFile: false),

@@ -69,6 +69,8 @@ namespace BqBackup.Schedule
                     Name = s.Name,
                     Kind = ScheduleKind.WindowsTask,
                     Interval = s.Interval,
+                    Recipients = s.Recipients?.ToArray() ?? new string[0],
+                    RecipientFile = s.RecipientFiles?.ToArray() ?? new string[0],
                     Trigger = IsoDuration(s.Interval),
                     Files = filesOnly ? new[] { XmlPath(s.Name) } : new string[0],
                     Command = CommandLine(s),

@@ -97,13 +97,21 @@ namespace BqBackup.Storage
         {
             var final = PathOf(key);
             var partial = Path.Combine(Root, "." + key + PartialMarker + Guid.NewGuid().ToString("N"));
+            // Recorded before it exists, so a kill at any moment leaves a record the next run can clean by.
+            var inFlight = State.InFlightRegistry.ForCurrentUser().Register(State.InFlightRecord.ForPartial(Root, partial));
             try
             {
-                return new FolderUpload(this, key, final, partial, NativeFile.CreatePrivate(partial, 1 << 20));
+                return new FolderUpload(this, key, final, partial, NativeFile.CreatePrivate(partial, 1 << 20), inFlight);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
+                inFlight.Release();
                 throw NotWritable(e);
+            }
+            catch
+            {
+                inFlight.Release();
+                throw;
             }
         }
 
@@ -132,10 +140,12 @@ namespace BqBackup.Storage
             private readonly FolderStore store;
             private readonly string key, final, partial;
             private readonly FileStream stream;
+            private readonly State.InFlightTicket inFlight;
             private bool committed;
 
-            public FolderUpload(FolderStore store, string key, string final, string partial, FileStream stream)
+            public FolderUpload(FolderStore store, string key, string final, string partial, FileStream stream, State.InFlightTicket inFlight)
             {
+                this.inFlight = inFlight;
                 this.store = store;
                 this.key = key;
                 this.final = final;
@@ -174,6 +184,8 @@ namespace BqBackup.Storage
             {
                 stream.Dispose();
                 if (!committed) NativeFile.TryDelete(partial);
+                if (!committed && NativeFile.ExistsNoFollow(partial)) inFlight.Abandon();
+                else inFlight.Release();
             }
         }
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using BqBackup.Backup;
 using BqBackup.Codec;
@@ -38,8 +39,49 @@ namespace BqBackup.Commands
         [Parameter]
         public BqCompressionLevel CompressionLevel { get; set; } = BqCompressionLevel.Optimal;
 
+        /// <summary>Encrypt with age to these public keys (age1…); default BQBACKUP_AGE_RECIPIENTS.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] Recipient { get; set; }
+
+        /// <summary>age recipients files (one age1… a line); default BQBACKUP_AGE_RECIPIENTS_FILE.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] RecipientFile { get; set; }
+
+        /// <summary>Encrypt with age to a passphrase (scrypt) instead of recipients.</summary>
+        [Parameter]
+        public System.Security.SecureString Passphrase { get; set; }
+
+        /// <summary>Leave the plaintext checksum and the row counts out of an encrypted backup's sidecar.</summary>
+        [Parameter]
+        public SwitchParameter MinimalMetadata { get; set; }
+
         // One store per destination, opened on first use and kept for the records that follow.
         private readonly Dictionary<string, IBackupStore> stores = new Dictionary<string, IBackupStore>(StringComparer.Ordinal);
+        private BackupOptions options;
+
+        /// <summary>How every record is stored (compression, age encryption): decided once, a bad key stops before any backup.</summary>
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            try
+            {
+                options = new BackupOptions
+                {
+                    CompressionLevel = CompressionLevel,
+                    MinimalMetadata = MinimalMetadata,
+                    Encryption = Encryption.BackupEncryption.Resolve(Recipient, RecipientFile?.Select(ResolvePath), Passphrase, Environment),
+                };
+                options.Validate();
+                if (options.Encryption != null) WriteVerbose($"Encrypting with age to {options.Encryption.Describe()}.");
+            }
+            catch (BqBackupException e)
+            {
+                options?.Encryption?.Dispose();
+                Fail(e);
+            }
+        }
 
         protected override void ProcessRecord()
         {
@@ -54,8 +96,7 @@ namespace BqBackup.Commands
                     // Opened only once there is something to do, so -WhatIf creates no folder.
                     if (!stores.TryGetValue(destination, out var store))
                         stores[destination] = store = OpenStore(destination, createFolder: true);
-                    var info = Guard(() => BackupEngine.RunAndRecord(fullPath, store, destination,
-                        new BackupOptions { CompressionLevel = CompressionLevel }, Context()));
+                    var info = Guard(() => BackupEngine.RunAndRecord(fullPath, store, destination, options, Context()));
                     WriteObject(info);
                 }
                 catch (BqBackupException e)
@@ -69,6 +110,7 @@ namespace BqBackup.Commands
         {
             foreach (var store in stores.Values) store.Dispose();
             stores.Clear();
+            options?.Encryption?.Dispose();
         }
 
         /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using BqBackup.Schedule;
 
@@ -8,7 +9,9 @@ namespace BqBackup.Commands
     /// <summary>
     /// Schedules New-BqBackup then Remove-BqBackupExpired every -Interval: a systemd service and
     /// timer on Linux, a crontab line with -AsCron, a Scheduled Task on Windows. It takes no
-    /// secret: the job reads credentials from -EnvironmentFile or the AWS profile -ProfileName.
+    /// secret: the job reads credentials from -EnvironmentFile or the AWS profile -ProfileName, and
+    /// encrypts with age to public keys only (-Recipient, -RecipientFile); there is no -IdentityFile
+    /// or -Passphrase, and an identity given as a recipient is refused.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "BqBackupSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = InstallSet, HelpUri = HelpLinks.RegisterBqBackupSchedule)]
     [OutputType(typeof(ScheduleInfo), typeof(string))]
@@ -45,6 +48,15 @@ namespace BqBackup.Commands
         [Parameter, ValidateNotNullOrEmpty] public string ProfileName { get; set; }
         [Parameter, ValidateNotNullOrEmpty] public string EndpointUrl { get; set; }
         [Parameter, ValidateNotNullOrEmpty] public string Region { get; set; }
+
+        /// <summary>age public keys (age1…) the job's New-BqBackup encrypts to; an identity (AGE-SECRET-KEY-1…) is refused.</summary>
+        [Parameter, ValidateNotNullOrEmpty] public string[] Recipient { get; set; }
+
+        /// <summary>age recipients files (one age1… a line) the job reads when it runs; checked now.</summary>
+        [Parameter, ValidateNotNullOrEmpty] public string[] RecipientFile { get; set; }
+
+        /// <summary>Passed to the job's New-BqBackup: leave the checksum and counts out of encrypted backups' sidecars.</summary>
+        [Parameter] public SwitchParameter MinimalMetadata { get; set; }
 
         /// <summary>The account that runs the job (systemd User=, the task's user); default root / SYSTEM.</summary>
         [Parameter(ParameterSetName = InstallSet), ValidateNotNullOrEmpty] public string User { get; set; }
@@ -97,6 +109,9 @@ namespace BqBackup.Commands
                 DatabasePath = Path == null ? null : ResolvePath(Path),
                 EnvironmentFile = EnvironmentFile == null ? null : ResolvePath(EnvironmentFile),
                 Destination = Destination, ProfileName = ProfileName, EndpointUrl = EndpointUrl, Region = Region, User = User,
+                Recipients = Recipient?.Select(r => r.Trim()).Distinct(StringComparer.Ordinal).ToArray(),
+                RecipientFiles = RecipientFile?.Select(ResolvePath).ToArray(),
+                MinimalMetadata = MinimalMetadata,
                 ModulePath = ModulePath(), Executable = ScheduleJob.PwshExecutable(processPath, SessionState.PSVariable.GetValue("PSHOME") as string, windows),
             };
         }

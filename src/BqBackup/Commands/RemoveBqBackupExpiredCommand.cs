@@ -117,9 +117,11 @@ namespace BqBackup.Commands
                 using (var store = OpenStore(destination, createFolder: false, carried))
                 {
                     var ctx = Context();
+                    // Under -WhatIf the scratch of killed runs is left alone too; the removed backups go out with -PassThru only.
+                    var whatIf = WhatIfInEffect();
+                    Guard(() => { ExpiryEngine.CleanUp(store, ShouldProcess, ctx, narrowed: onlyThese != null, scratch: !whatIf); return 0; });
                     var all = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     var decisions = RetentionEvaluator.Evaluate(all, policy, System.DateTime.UtcNow);
-                    // Nothing by default, the removed backups with -PassThru; -WhatIf only says "What if".
                     Guard(() => ExpiryEngine.Apply(store, decisions, ShouldProcess, ctx, onlyThese, outcome =>
                     {
                         if (outcome.Removed && PassThru) WriteObject(outcome.Decision.Backup);
@@ -132,6 +134,14 @@ namespace BqBackup.Commands
                 // One destination's failure (unreachable, RetentionWouldRemoveAll) is reported for it; the others are still expired.
                 Report(e);
             }
+        }
+
+        /// <summary>Whether this run only says what it would do: -WhatIf as given (-WhatIf:$false is not), else $WhatIfPreference.</summary>
+        private bool WhatIfInEffect()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound))
+                return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
+            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
         }
     }
 }

@@ -65,6 +65,15 @@ namespace BqBackup.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>age identity files (AGE-SECRET-KEY-1…) that open an encrypted backup; default BQBACKUP_AGE_IDENTITY_FILE.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] IdentityFile { get; set; }
+
+        /// <summary>The passphrase of a backup encrypted with -Passphrase.</summary>
+        [Parameter]
+        public System.Security.SecureString Passphrase { get; set; }
+
         /// <summary>The most the backup may decompress to (default 64 GiB); its sidecar's size bounds it as well.</summary>
         [Parameter]
         [ValidateRange(1, long.MaxValue)]
@@ -138,8 +147,12 @@ namespace BqBackup.Commands
                     RestoreEngine.CheckOutsideStore(request.Target, store);
                     var description = RestoreEngine.Describe(backup, request.Target, DateTime.UtcNow);
                     if (!ShouldProcess(description, description + " Continue?", "Restore-BqBackup")) return;
-                    var result = Guard(() => RestoreEngine.Run(backup, store, request.Target, new RestoreOptions { Force = Force, MaxSize = MaxSize }, ctx));
-                    WriteObject(result);
+                    using (var decryption = Encryption.BackupDecryption.Resolve(IdentityFile?.Select(ResolvePath), Passphrase, Environment))
+                    {
+                        if (decryption != null) WriteVerbose($"Decrypting with {decryption.Describe()}.");
+                        var result = Guard(() => RestoreEngine.Run(backup, store, request.Target, new RestoreOptions { Force = Force, MaxSize = MaxSize, Decryption = decryption }, ctx));
+                        WriteObject(result);
+                    }
                 }
             }
             catch (BqBackupException e)

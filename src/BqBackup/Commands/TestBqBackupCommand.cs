@@ -54,13 +54,34 @@ namespace BqBackup.Commands
         [ValidateRange(1, long.MaxValue)]
         public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
 
+        /// <summary>age identity files (AGE-SECRET-KEY-1…) that open encrypted backups; default BQBACKUP_AGE_IDENTITY_FILE.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] IdentityFile { get; set; }
+
+        /// <summary>The passphrase of backups encrypted with -Passphrase.</summary>
+        [Parameter]
+        public System.Security.SecureString Passphrase { get; set; }
+
+        private Encryption.BackupDecryption decryption;
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            // A malformed -Name typed on the command line is a bad argument; one from a piped row is that row's error.
-            try { if (MyInvocation.BoundParameters.ContainsKey(nameof(Name))) foreach (var n in Name) BackupNamePattern.Parse(n); }
-            catch (BqBackupException e) { Fail(e); }
+            try
+            {
+                // A malformed -Name typed on the command line is a bad argument; one from a piped row is that row's error.
+                if (MyInvocation.BoundParameters.ContainsKey(nameof(Name))) foreach (var n in Name) BackupNamePattern.Parse(n);
+                decryption = Encryption.BackupDecryption.Resolve(IdentityFile?.Select(ResolvePath), Passphrase, Environment);
+                if (decryption != null) WriteVerbose($"Decrypting with {decryption.Describe()}.");
+            }
+            catch (BqBackupException e)
+            {
+                Fail(e);
+            }
         }
+
+        protected override void EndProcessing() => decryption?.Dispose();
 
         /// <summary>Each piped backup, destination and backup is tested on its own: a failure is reported for it and the next is still tested.</summary>
         protected override void ProcessRecord()
@@ -72,7 +93,7 @@ namespace BqBackup.Commands
                 {
                     var (backup, store) = OpenPiped(InputObject);
                     using (store)
-                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, Context(), maxSize: MaxSize)));
+                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, Context(), maxSize: MaxSize, decryption: decryption)));
                 }
                 catch (BqBackupException e)
                 {
@@ -91,7 +112,7 @@ namespace BqBackup.Commands
                     var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     foreach (var backup in Select(backups, destination))
                     {
-                        try { WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx, maxSize: MaxSize))); }
+                        try { WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx, maxSize: MaxSize, decryption: decryption))); }
                         catch (BqBackupException e) { Report(e); }
                     }
                 }

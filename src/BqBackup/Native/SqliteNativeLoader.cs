@@ -1,51 +1,78 @@
 using System;
 using System.IO;
-using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace BqBackup.Native
 {
     /// <summary>
-    /// Makes the right native SQLite library load from a multi-platform module folder:
-    /// runtimes/&lt;rid&gt;/native/&lt;lib&gt;, the rid worked out from the process's OS and architecture
-    /// (the package's runtimes are listed once, in BqBackup.psd1's PrivateData.PackageRuntimes).
+    /// Makes the right native SQLite library load: in a multi-platform module folder (the package)
+    /// runtimes/&lt;rid&gt;/native/&lt;lib&gt;, the rid worked out from the process's OS and
+    /// architecture (the package's runtimes are listed once, in BqBackup.psd1's
+    /// PrivateData.PackageRuntimes); in the Build task's folder (out/BqBackup) the one library
+    /// beside the dependencies, Dependencies/&lt;lib&gt;.
     ///
     /// Microsoft.Data.Sqlite reaches SQLite through SQLitePCLRaw's e_sqlite3 provider, whose
     /// [DllImport("e_sqlite3")] the runtime resolves by name: next to the provider's DLL, then on the
     /// system's search path. It never looks in runtimes/&lt;rid&gt;/native of a module folder (that
     /// is only read from an application's deps.json, and PowerShell is the application). So, at
-    /// Import-Module, before anything touches SQLite:
-    /// - on .NET Core 3.0 and later (PowerShell 7) a DllImport resolver is set on the provider's
-    ///   assembly with NativeLibrary.SetDllImportResolver, which loads the library by its full path.
-    ///   Both are reached through reflection, because this assembly targets netstandard2.0, where
-    ///   they do not exist at compile time. The resolver is asked first, for that assembly only, so
-    ///   nothing else in the process is affected and no system SQLite can be picked up instead;
+    /// Import-Module, before anything touches SQLite (ModuleInitializer):
+    /// - on PowerShell 7.4 and later the module's private load context (BqBackup.Loader's
+    ///   ModuleLoadContext), where the provider loads, loads the library by its full path when the
+    ///   provider imports it (AssemblyLoadContext.LoadUnmanagedDll, asked before any probing);
+    /// - on other .NET Core runtimes (no private context) a DllImport resolver is set on the
+    ///   provider's assembly with NativeLibrary.SetDllImportResolver, which loads the library by its
+    ///   full path. Both are reached through reflection, because this assembly targets
+    ///   netstandard2.0, where they do not exist at compile time. The resolver is asked first, for
+    ///   that assembly only, so nothing else in the process is affected;
     /// - on .NET Framework (Windows PowerShell 5.1, Windows only) the DLL is preloaded with
     ///   LoadLibraryEx by its full path: Windows then answers the provider's LoadLibrary("e_sqlite3.dll")
     ///   with the module already loaded under that name.
-    /// When the file for this platform is not there (the Build task's flat layout puts the library
-    /// beside the DLLs), nothing is changed and the runtime's own probing finds it there.
+    /// Either way no other SQLite on the system can be picked up instead. When there is no library
+    /// in either place, nothing is changed and the runtime's own probing looks for one.
     /// </summary>
-    public sealed class SqliteNativeLoader : IModuleAssemblyInitializer
+    public sealed class SqliteNativeLoader
     {
         private const string LibraryName = "e_sqlite3";
         private static readonly object Gate = new object();
         private static bool installed;
 
         /// <summary>The full path of the library the loader loaded; null until SQLite is first used, or when the runtime's own probing found it.</summary>
-        internal static string LoadedFrom { get; private set; }
+        public static string LoadedFrom { get; private set; }
 
-        /// <summary>How the loader set itself up at import: "DllImportResolver", "Preloaded", or why it did nothing.</summary>
-        internal static string Mechanism { get; private set; } = "NotInstalled";
+        /// <summary>How the loader set itself up at import: "LoadContext", "DllImportResolver", "Preloaded", or why it did nothing.</summary>
+        public static string Mechanism { get; private set; } = "NotInstalled";
 
         /// <summary>The library file this loader would use in this process, under the module folder; null when none applies.</summary>
-        internal static string CandidatePath { get; private set; }
+        public static string CandidatePath { get; private set; }
 
-        public void OnImport() => Install(Path.GetDirectoryName(typeof(SqliteNativeLoader).Assembly.Location));
+        /// <summary>
+        /// The library this process should load from the module in <paramref name="moduleBase"/>:
+        /// runtimes/&lt;rid&gt;/native/&lt;lib&gt; when there, else the library in the Dependencies
+        /// folder; null when neither is there (or the platform is unknown). Never throws.
+        /// </summary>
+        public static string FindLibrary(string moduleBase)
+        {
+            try
+            {
+                var rid = CurrentRuntimeIdentifier();
+                if (rid == null) return null;
+                var packaged = Path.GetFullPath(Path.Combine(moduleBase, RelativePath(rid).Replace('/', Path.DirectorySeparatorChar)));
+                if (File.Exists(packaged)) return packaged;
+                var flat = Path.GetFullPath(Path.Combine(moduleBase, Loading.DependencyLoader.DependencyFolderName, FileName(rid)));
+                return File.Exists(flat) ? flat : null;
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Told by the module's load context which library it loaded.</summary>
+        internal static void ReportLoaded(string path) => LoadedFrom = path;
 
         /// <summary>The runtime identifier of an OS and process architecture: win-x64, linux-arm64, osx-arm64, …; null for an OS it does not know.</summary>
-        internal static string RuntimeIdentifier(OSPlatform os, Architecture architecture, bool musl = false)
+        public static string RuntimeIdentifier(OSPlatform os, Architecture architecture, bool musl = false)
         {
             string arch;
             switch (architecture)
@@ -67,14 +94,14 @@ namespace BqBackup.Native
         /// relative to it and with '/' separators: runtimes/&lt;rid&gt;/native/&lt;file&gt;, the file
         /// named as each OS names libraries (e_sqlite3.dll, libe_sqlite3.dylib, libe_sqlite3.so).
         /// </summary>
-        internal static string RelativePath(string runtimeIdentifier)
+        public static string RelativePath(string runtimeIdentifier)
         {
             if (string.IsNullOrWhiteSpace(runtimeIdentifier)) throw new ArgumentException("A runtime identifier is required.", nameof(runtimeIdentifier));
             return "runtimes/" + runtimeIdentifier + "/native/" + FileName(runtimeIdentifier);
         }
 
         /// <summary>The library's file name on the OS of a runtime identifier.</summary>
-        internal static string FileName(string runtimeIdentifier)
+        public static string FileName(string runtimeIdentifier)
         {
             if (runtimeIdentifier.StartsWith("win", StringComparison.OrdinalIgnoreCase)) return LibraryName + ".dll";
             if (runtimeIdentifier.StartsWith("osx", StringComparison.OrdinalIgnoreCase)
@@ -83,7 +110,7 @@ namespace BqBackup.Native
         }
 
         /// <summary>This process's runtime identifier (the process's architecture, not the machine's: x64 pwsh under Rosetta loads x64 code).</summary>
-        internal static string CurrentRuntimeIdentifier()
+        public static string CurrentRuntimeIdentifier()
         {
             var os = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? OSPlatform.Windows
                 : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? OSPlatform.OSX
@@ -93,8 +120,12 @@ namespace BqBackup.Native
             return RuntimeIdentifier(os, RuntimeInformation.ProcessArchitecture, musl);
         }
 
-        /// <summary>Sets the loader up once per process for the module in <paramref name="moduleBase"/>; never throws.</summary>
-        internal static void Install(string moduleBase)
+        /// <summary>
+        /// Sets the loader up once per process for the module in <paramref name="moduleBase"/>;
+        /// <paramref name="loadedByContext"/> says the module's private load context already loads
+        /// the library FindLibrary chose. Never throws.
+        /// </summary>
+        public static void Install(string moduleBase, bool loadedByContext)
         {
             lock (Gate)
             {
@@ -102,11 +133,11 @@ namespace BqBackup.Native
                 installed = true;
                 try
                 {
-                    var rid = CurrentRuntimeIdentifier();
-                    if (rid == null) { Mechanism = "UnknownPlatform"; return; }
-                    var candidate = Path.GetFullPath(Path.Combine(moduleBase, RelativePath(rid).Replace('/', Path.DirectorySeparatorChar)));
-                    if (!File.Exists(candidate)) { Mechanism = "DefaultProbing"; return; }
+                    if (CurrentRuntimeIdentifier() == null) { Mechanism = "UnknownPlatform"; return; }
+                    var candidate = FindLibrary(moduleBase);
+                    if (candidate == null) { Mechanism = "DefaultProbing"; return; }
                     CandidatePath = candidate;
+                    if (loadedByContext) { Mechanism = "LoadContext"; return; }
                     if (TrySetResolver()) { Mechanism = "DllImportResolver"; return; }
                     if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && LoadLibraryEx(candidate, IntPtr.Zero, LoadWithAlteredSearchPath) != IntPtr.Zero)
                     {

@@ -74,7 +74,7 @@ namespace BqBackup.Tests.Backup
             }
         }
 
-        private sealed class InterferingStore : IBackupStore
+        internal sealed class InterferingStore : IBackupStore
         {
             private readonly IBackupStore inner;
             public InterferingStore(IBackupStore inner) { this.inner = inner; }

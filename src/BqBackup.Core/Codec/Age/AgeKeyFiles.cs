@@ -70,10 +70,24 @@ namespace BqBackup.Codec.Age
                 if (!info.Exists)
                     throw recipients ? AgeErrors.RecipientInvalid($"the recipients file '{path}' does not exist", path)
                                      : AgeErrors.IdentityInvalid($"the identities file '{path}' does not exist", path);
-                if (info.Length > MaxFileLength)
-                    throw recipients ? AgeErrors.RecipientInvalid($"'{path}' is too large to be a recipients file", path)
-                                     : AgeErrors.IdentityInvalid($"'{path}' is too large to be an identities file", path);
-                return File.ReadAllText(path, new UTF8Encoding(false, true));
+                // Read at most MaxFileLength + 1 bytes whatever the file claims: a device or a pipe
+                // (/dev/zero, /dev/fd/N) has no length to check first and may never end.
+                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12))
+                using (var buffer = new MemoryStream())
+                {
+                    var chunk = new byte[1 << 16];
+                    int n;
+                    while ((n = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, MaxFileLength + 1L - buffer.Length))) > 0)
+                    {
+                        buffer.Write(chunk, 0, n);
+                        if (buffer.Length > MaxFileLength)
+                            throw recipients ? AgeErrors.RecipientInvalid($"'{path}' is too large to be a recipients file", path)
+                                             : AgeErrors.IdentityInvalid($"'{path}' is too large to be an identities file", path);
+                    }
+                    var bytes = buffer.ToArray();
+                    try { return new UTF8Encoding(false, true).GetString(bytes); }
+                    finally { Array.Clear(bytes, 0, bytes.Length); }
+                }
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is DecoderFallbackException)
             {

@@ -25,7 +25,7 @@ namespace BqBackup.Codec.Age
         public static AgeX25519Recipient Parse(string recipient)
         {
             if (TryParse(recipient, out var r, out var why)) return r;
-            throw AgeErrors.RecipientInvalid(why, recipient);
+            throw AgeErrors.RecipientInvalid(why, IsSecretKey(recipient) ? null : recipient);
         }
 
         public static bool TryParse(string recipient, out AgeX25519Recipient result) => TryParse(recipient, out result, out _);
@@ -35,6 +35,9 @@ namespace BqBackup.Codec.Age
             result = null;
             recipient = recipient?.Trim();
             if (string.IsNullOrEmpty(recipient)) { why = "empty"; return false; }
+            // A secret key given where a public one belongs: never repeat it.
+            if (IsSecretKey(recipient))
+            { why = "a secret key (AGE-SECRET-KEY-1…, an identity) was given as a recipient; give its public key instead (age-keygen -y prints it)"; return false; }
             if (recipient.StartsWith("age1pq1", StringComparison.Ordinal) || recipient.StartsWith("age1tag", StringComparison.Ordinal))
             { why = $"'{recipient.Substring(0, Math.Min(12, recipient.Length))}…' is a post-quantum or hardware-tag recipient, which is not supported (only X25519 age1… keys)"; return false; }
             if (recipient.StartsWith("ssh-", StringComparison.Ordinal) || recipient.StartsWith("ecdsa-", StringComparison.Ordinal))
@@ -51,6 +54,10 @@ namespace BqBackup.Codec.Age
             why = null;
             return true;
         }
+
+        /// <summary>True for text that is, or starts like, an age secret key: such text never goes into a message.</summary>
+        internal static bool IsSecretKey(string text) =>
+            text != null && text.TrimStart().StartsWith("AGE-SECRET-KEY-", StringComparison.OrdinalIgnoreCase);
 
         internal override AgeStanza Wrap(byte[] fileKey)
         {

@@ -27,6 +27,7 @@ namespace BqBackup.Storage.S3
         private int bufferLength;
         private string uploadId;
         private bool committed;
+        private State.InFlightTicket inFlight = State.InFlightTicket.None;
 
         public S3Upload(S3Store store, string key, string fullKey, string contentType, CancellationToken cancellation)
         {
@@ -76,6 +77,7 @@ namespace BqBackup.Storage.S3
             {
                 uploadId = S3Errors.Call(store, "start an upload", key, () => store.Client.InitiateMultipartUploadAsync(
                     new InitiateMultipartUploadRequest { BucketName = store.Bucket, Key = fullKey, ContentType = contentType }, cancellation), cancellation).UploadId;
+                inFlight = State.InFlightRegistry.ForCurrentUser().Register(State.InFlightRecord.ForUpload(store.Endpoint, store.Bucket, fullKey, uploadId));
             }
             var partNumber = parts.Count + 1;
             var array = buffer;
@@ -94,6 +96,7 @@ namespace BqBackup.Storage.S3
                             BucketName = store.Bucket, Key = fullKey, UploadId = uploadId, PartNumber = partNumber,
                             InputStream = body, PartSize = body.Length, UseChunkEncoding = false,
                         }, cancellation).ConfigureAwait(false);
+                        if (partNumber == 1) IO.FailPoints.Hit("backup-first-part-uploaded");
                         return new PartETag(partNumber, response.ETag);
                     }
                 }
@@ -152,7 +155,11 @@ namespace BqBackup.Storage.S3
         public void Dispose()
         {
             buffer = null;
-            if (committed || uploadId == null) return;
+            if (committed || uploadId == null)
+            {
+                inFlight.Release();
+                return;
+            }
             try { Task.WhenAll(parts).Wait(TimeSpan.FromSeconds(30)); } catch (Exception) { /* the parts are aborted below either way */ }
             try
             {
@@ -160,9 +167,11 @@ namespace BqBackup.Storage.S3
                 using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
                     store.Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = store.Bucket, Key = fullKey, UploadId = uploadId }, timeout.Token)
                         .GetAwaiter().GetResult();
+                inFlight.Release();
             }
             catch (Exception)
             {
+                inFlight.Abandon(); // the next run that opens this bucket aborts it
                 // The server is gone: a bucket lifecycle rule (AbortIncompleteMultipartUpload) reclaims the parts; the README says so.
             }
         }

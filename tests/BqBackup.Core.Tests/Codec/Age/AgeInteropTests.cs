@@ -90,7 +90,7 @@ namespace BqBackup.Tests.Codec.Age
                 Assert.Equal(plain, Decrypt(file, ids1[0]));
                 Assert.Equal(plain, Decrypt(file, ids2[0]));
                 using (var stranger = AgeX25519Identity.Generate())
-                    Assert.Equal(AgeErrorIds.AgeNoMatchingIdentity, ErrorIdOf(() => Decrypt(file, stranger)));
+                    Assert.Equal(ErrorIds.AgeNoMatchingIdentity, ErrorIdOf(() => Decrypt(file, stranger)));
                 // The recipients file age read is one we read the same way.
                 Assert.Equal(ids2[0].Recipient, AgeKeyFiles.ReadRecipientsFile(dir.File("recipients.txt")).Single());
             }

@@ -33,15 +33,15 @@ namespace BqBackup.Tests.Codec.Age
         public void BadRecipientsAreRefusedWithTheirLine(string line)
         {
             var e = Assert.Throws<BqBackupException>(() => AgeKeyFiles.ParseRecipients("# x\n" + line + "\n", "team.txt"));
-            Assert.Equal(AgeErrorIds.AgeRecipientInvalid, e.ErrorId);
+            Assert.Equal(ErrorIds.AgeRecipientInvalid, e.ErrorId);
             Assert.Contains("'team.txt' line 2", e.Message);
-            Assert.Equal(AgeErrorIds.AgeRecipientInvalid, ErrorIdOf(() => AgeX25519Recipient.Parse(line)));
+            Assert.Equal(ErrorIds.AgeRecipientInvalid, ErrorIdOf(() => AgeX25519Recipient.Parse(line)));
         }
 
         [Fact]
         public void WellFormedBech32ThatIsNoX25519RecipientIsRefused()
         {
-            Assert.Equal(AgeErrorIds.AgeRecipientInvalid, ErrorIdOf(() => AgeX25519Recipient.Parse(Bech32.EncodeBytes("age", new byte[31]))));
+            Assert.Equal(ErrorIds.AgeRecipientInvalid, ErrorIdOf(() => AgeX25519Recipient.Parse(Bech32.EncodeBytes("age", new byte[31]))));
             var plugin = Assert.Throws<BqBackupException>(() => AgeX25519Recipient.Parse(Bech32.EncodeBytes("age1yubikey", new byte[33])));
             Assert.Contains("plugin", plugin.Message);
         }
@@ -49,10 +49,10 @@ namespace BqBackup.Tests.Codec.Age
         [Fact]
         public void EmptyFilesAreRefused()
         {
-            Assert.Equal(AgeErrorIds.AgeRecipientInvalid, ErrorIdOf(() => AgeKeyFiles.ParseRecipients("# nothing\n\n")));
-            Assert.Equal(AgeErrorIds.AgeIdentityInvalid, ErrorIdOf(() => AgeKeyFiles.ParseIdentities("# nothing\n")));
-            Assert.Equal(AgeErrorIds.AgeIdentityInvalid, ErrorIdOf(() => AgeKeyFiles.ReadIdentitiesFile("/nonexistent/key.txt")));
-            Assert.Equal(AgeErrorIds.AgeRecipientInvalid, ErrorIdOf(() => AgeKeyFiles.ReadRecipientsFile("/nonexistent/r.txt")));
+            Assert.Equal(ErrorIds.AgeRecipientInvalid, ErrorIdOf(() => AgeKeyFiles.ParseRecipients("# nothing\n\n")));
+            Assert.Equal(ErrorIds.AgeIdentityInvalid, ErrorIdOf(() => AgeKeyFiles.ParseIdentities("# nothing\n")));
+            Assert.Equal(ErrorIds.AgeIdentityInvalid, ErrorIdOf(() => AgeKeyFiles.ReadIdentitiesFile("/nonexistent/key.txt")));
+            Assert.Equal(ErrorIds.AgeRecipientInvalid, ErrorIdOf(() => AgeKeyFiles.ReadRecipientsFile("/nonexistent/r.txt")));
         }
 
         [Fact]
@@ -75,7 +75,7 @@ namespace BqBackup.Tests.Codec.Age
         public void BadIdentitiesAreRefusedWithoutRepeatingThem(string line)
         {
             var e = Assert.Throws<BqBackupException>(() => AgeKeyFiles.ParseIdentities("# k\n" + line + "\n", "key.txt"));
-            Assert.Equal(AgeErrorIds.AgeIdentityInvalid, e.ErrorId);
+            Assert.Equal(ErrorIds.AgeIdentityInvalid, e.ErrorId);
             Assert.Contains("'key.txt' line 2", e.Message);
             // Neither the key nor its body appear in the message or the target.
             Assert.DoesNotContain(line.Substring(20, 20), e.Message, StringComparison.OrdinalIgnoreCase);
@@ -89,7 +89,7 @@ namespace BqBackup.Tests.Codec.Age
             {
                 var enc = System.Text.Encoding.ASCII.GetString(Encrypt(System.Text.Encoding.ASCII.GetBytes(SpecIdentity + "\n"), r).Take(60).ToArray());
                 var e = Assert.Throws<BqBackupException>(() => AgeKeyFiles.ParseIdentities(enc));
-                Assert.Equal(AgeErrorIds.AgeIdentityInvalid, e.ErrorId);
+                Assert.Equal(ErrorIds.AgeIdentityInvalid, e.ErrorId);
                 Assert.Contains("encrypted", e.Message);
             }
         }
@@ -123,14 +123,22 @@ namespace BqBackup.Tests.Codec.Age
         [Fact]
         public void DecryptingWithoutIdentitiesOrArmoredInputIsRefused()
         {
-            Assert.Equal(AgeErrorIds.AgeIdentityRequired, ErrorIdOf(() => new AgeDecryptingStream(new MemoryStream(new byte[10]), new AgeIdentity[0])));
+            Assert.Equal(ErrorIds.AgeIdentityRequired, ErrorIdOf(() => new AgeDecryptingStream(new MemoryStream(new byte[10]), new AgeIdentity[0])));
             var armored = System.Text.Encoding.ASCII.GetBytes("\n  -----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n-----END AGE ENCRYPTED FILE-----\n");
             using (var id = AgeX25519Identity.Generate())
             {
-                Assert.Equal(AgeErrorIds.AgeArmorNotSupported, ErrorIdOf(() => new AgeDecryptingStream(new MemoryStream(armored), new[] { id })));
-                Assert.Equal(AgeErrorIds.AgeHeaderInvalid, ErrorIdOf(() => new AgeDecryptingStream(new MemoryStream(new byte[] { 0x1f, 0x8b, 8, 0 }), new[] { id })));
-                Assert.Equal(AgeErrorIds.AgeHeaderInvalid, ErrorIdOf(() => AgeHeader.Read(new MemoryStream(System.Text.Encoding.ASCII.GetBytes("age-encryption.org/v2\n")))));
+                Assert.Equal(ErrorIds.AgeArmorNotSupported, ErrorIdOf(() => new AgeDecryptingStream(new MemoryStream(armored), new[] { id })));
+                Assert.Equal(ErrorIds.AgeHeaderInvalid, ErrorIdOf(() => new AgeDecryptingStream(new MemoryStream(new byte[] { 0x1f, 0x8b, 8, 0 }), new[] { id })));
+                Assert.Equal(ErrorIds.AgeHeaderInvalid, ErrorIdOf(() => AgeHeader.Read(new MemoryStream(System.Text.Encoding.ASCII.GetBytes("age-encryption.org/v2\n")))));
             }
+        }
+
+        [Fact]
+        public void A_key_file_that_never_ends_is_read_only_up_to_the_limit()
+        {
+            if (!File.Exists("/dev/zero")) return; // no such device on Windows
+            Assert.Equal(ErrorIds.AgeRecipientInvalid, ErrorIdOf(() => AgeKeyFiles.ReadRecipientsFile("/dev/zero")));
+            Assert.Equal(ErrorIds.AgeIdentityInvalid, ErrorIdOf(() => AgeKeyFiles.ReadIdentitiesFile("/dev/zero")));
         }
     }
 }

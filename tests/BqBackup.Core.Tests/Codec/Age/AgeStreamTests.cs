@@ -54,7 +54,7 @@ namespace BqBackup.Tests.Codec.Age
                 Assert.Equal(10, header.ScryptWorkFactor);
                 Assert.Equal(plain, Decrypt(file, id));
                 using (var wrong = new AgeScryptIdentity("correct horse battery stapler"))
-                    Assert.Equal(AgeErrorIds.AgeNoMatchingIdentity, ErrorIdOf(() => Decrypt(file, wrong)));
+                    Assert.Equal(ErrorIds.AgeNoMatchingIdentity, ErrorIdOf(() => Decrypt(file, wrong)));
             }
         }
 
@@ -73,7 +73,7 @@ namespace BqBackup.Tests.Codec.Age
             {
                 var file = Encrypt(new byte[] { 1 }, r);
                 var e = Assert.Throws<BqBackupException>(() => Decrypt(file, id));
-                Assert.Equal(AgeErrorIds.AgePassphraseWorkFactorTooHigh, e.ErrorId);
+                Assert.Equal(ErrorIds.AgePassphraseWorkFactorTooHigh, e.ErrorId);
                 Assert.Contains("2^12", e.Message);
                 Assert.DoesNotContain("pw", e.Message.Replace("passphrase", ""));
             }
@@ -85,8 +85,8 @@ namespace BqBackup.Tests.Codec.Age
             using (var id = AgeX25519Identity.Generate())
             using (var r = new AgeScryptRecipient("pw") { WorkFactor = 10 })
             {
-                Assert.Equal(AgeErrorIds.AgeRecipientInvalid, ErrorIdOf(() => Encrypt(new byte[1], r, id.Recipient)));
-                Assert.Equal(AgeErrorIds.AgeRecipientRequired, ErrorIdOf(() => Encrypt(new byte[1])));
+                Assert.Equal(ErrorIds.AgeRecipientInvalid, ErrorIdOf(() => Encrypt(new byte[1], r, id.Recipient)));
+                Assert.Equal(ErrorIds.AgeRecipientRequired, ErrorIdOf(() => Encrypt(new byte[1])));
             }
         }
 

@@ -38,24 +38,24 @@ namespace BqBackup.Tests.Codec.Age
 
         private static readonly Dictionary<string, string> PayloadFailureIds = new Dictionary<string, string>
         {
-            ["stream_bad_tag"] = AgeErrorIds.AgeBodyTampered,
-            ["stream_bad_tag_second_chunk"] = AgeErrorIds.AgeBodyTampered,
-            ["stream_bad_tag_second_chunk_full"] = AgeErrorIds.AgeBodyTampered,
-            ["stream_last_chunk_empty"] = AgeErrorIds.AgeBodyTampered,
-            ["stream_missing_tag"] = AgeErrorIds.AgeBodyTruncated,
-            ["stream_no_chunks"] = AgeErrorIds.AgeBodyTruncated,
-            ["stream_no_final"] = AgeErrorIds.AgeBodyTampered,
-            ["stream_no_final_full"] = AgeErrorIds.AgeBodyTruncated,
-            ["stream_no_final_two_chunks"] = AgeErrorIds.AgeBodyTampered,
-            ["stream_no_final_two_chunks_full"] = AgeErrorIds.AgeBodyTruncated,
-            ["stream_short_chunk"] = AgeErrorIds.AgeBodyTruncated,
-            ["stream_short_second_chunk"] = AgeErrorIds.AgeBodyTruncated,
-            ["stream_trailing_garbage_long"] = AgeErrorIds.AgeTrailingData,
-            ["stream_trailing_garbage_short"] = AgeErrorIds.AgeTrailingData,
-            ["stream_two_final_chunks"] = AgeErrorIds.AgeTrailingData,
-            ["stream_two_final_chunks_full"] = AgeErrorIds.AgeTrailingData,
-            ["stream_two_final_chunks_second"] = AgeErrorIds.AgeTrailingData,
-            ["stream_two_final_chunks_short"] = AgeErrorIds.AgeBodyTampered, // read as one short chunk that fails its tag
+            ["stream_bad_tag"] = ErrorIds.AgeBodyTampered,
+            ["stream_bad_tag_second_chunk"] = ErrorIds.AgeBodyTampered,
+            ["stream_bad_tag_second_chunk_full"] = ErrorIds.AgeBodyTampered,
+            ["stream_last_chunk_empty"] = ErrorIds.AgeBodyTampered,
+            ["stream_missing_tag"] = ErrorIds.AgeBodyTruncated,
+            ["stream_no_chunks"] = ErrorIds.AgeBodyTruncated,
+            ["stream_no_final"] = ErrorIds.AgeBodyTampered,
+            ["stream_no_final_full"] = ErrorIds.AgeBodyTruncated,
+            ["stream_no_final_two_chunks"] = ErrorIds.AgeBodyTampered,
+            ["stream_no_final_two_chunks_full"] = ErrorIds.AgeBodyTruncated,
+            ["stream_short_chunk"] = ErrorIds.AgeBodyTruncated,
+            ["stream_short_second_chunk"] = ErrorIds.AgeBodyTruncated,
+            ["stream_trailing_garbage_long"] = ErrorIds.AgeTrailingData,
+            ["stream_trailing_garbage_short"] = ErrorIds.AgeTrailingData,
+            ["stream_two_final_chunks"] = ErrorIds.AgeTrailingData,
+            ["stream_two_final_chunks_full"] = ErrorIds.AgeTrailingData,
+            ["stream_two_final_chunks_second"] = ErrorIds.AgeTrailingData,
+            ["stream_two_final_chunks_short"] = ErrorIds.AgeBodyTampered, // read as one short chunk that fails its tag
         };
 
         /// <summary>Armor vectors whose first line is not age's PEM line at all: to us, not an age file.</summary>
@@ -66,10 +66,10 @@ namespace BqBackup.Tests.Codec.Age
 
         private static readonly Dictionary<string, string> HeaderFailureOverrides = new Dictionary<string, string>
         {
-            ["stream_no_nonce"] = AgeErrorIds.AgeBodyTruncated,
-            ["stream_short_nonce"] = AgeErrorIds.AgeBodyTruncated,
-            ["scrypt_work_factor_23"] = AgeErrorIds.AgePassphraseWorkFactorTooHigh,
-            ["scrypt_work_factor_overflow"] = AgeErrorIds.AgePassphraseWorkFactorTooHigh,
+            ["stream_no_nonce"] = ErrorIds.AgeBodyTruncated,
+            ["stream_short_nonce"] = ErrorIds.AgeBodyTruncated,
+            ["scrypt_work_factor_23"] = ErrorIds.AgePassphraseWorkFactorTooHigh,
+            ["scrypt_work_factor_overflow"] = ErrorIds.AgePassphraseWorkFactorTooHigh,
         };
 
         private sealed class Vector
@@ -133,7 +133,7 @@ namespace BqBackup.Tests.Codec.Age
             foreach (var s in v.Identities)
             {
                 try { identities.Add(AgeX25519Identity.Parse(s)); }
-                catch (BqBackupException e) when (e.ErrorId == AgeErrorIds.AgeIdentityInvalid && s.StartsWith("AGE-SECRET-KEY-PQ-1", StringComparison.Ordinal))
+                catch (BqBackupException e) when (e.ErrorId == ErrorIds.AgeIdentityInvalid && s.StartsWith("AGE-SECRET-KEY-PQ-1", StringComparison.Ordinal))
                 {
                     if (e.Message.Contains(s.Substring(20))) return "the error message repeats the identity";
                     unsupported++;
@@ -166,12 +166,12 @@ namespace BqBackup.Tests.Codec.Age
 
         private static string Expected(Vector v)
         {
-            if (v.Armored) return NotRecognisableArmor.Contains(v.Name) ? AgeErrorIds.AgeHeaderInvalid : AgeErrorIds.AgeArmorNotSupported;
+            if (v.Armored) return NotRecognisableArmor.Contains(v.Name) ? ErrorIds.AgeHeaderInvalid : ErrorIds.AgeArmorNotSupported;
             switch (v.Expect)
             {
-                case "header failure": return HeaderFailureOverrides.TryGetValue(v.Name, out var o) ? o : AgeErrorIds.AgeHeaderInvalid;
-                case "HMAC failure": return AgeErrorIds.AgeHeaderMacMismatch;
-                case "no match": return AgeErrorIds.AgeNoMatchingIdentity;
+                case "header failure": return HeaderFailureOverrides.TryGetValue(v.Name, out var o) ? o : ErrorIds.AgeHeaderInvalid;
+                case "HMAC failure": return ErrorIds.AgeHeaderMacMismatch;
+                case "no match": return ErrorIds.AgeNoMatchingIdentity;
                 case "payload failure":
                     Assert.True(PayloadFailureIds.ContainsKey(v.Name), $"{v.Name}: a payload failure vector with no expected id listed");
                     return PayloadFailureIds[v.Name];

@@ -30,6 +30,11 @@ namespace BqBackup.Tests.Storage.S3
 
         /// <summary>Upload id → key, for multipart uploads initiated and neither completed nor aborted.</summary>
         public ConcurrentDictionary<string, string> OpenUploads { get; } = new ConcurrentDictionary<string, string>();
+        /// <summary>Upload id → when it was initiated (UTC), as ListMultipartUploads reports it; a test may backdate one.</summary>
+        public ConcurrentDictionary<string, DateTime> Initiated { get; } = new ConcurrentDictionary<string, DateTime>();
+        /// <summary>Answer ListMultipartUploads and AbortMultipartUpload with 501 NotImplemented, as s3rver itself does.</summary>
+        public bool MultipartListingNotImplemented { get; set; }
+        public int AbortedUploads;
         public int RejectedSignatures;
         public int UploadedParts;
         /// <summary>After this many parts, the proxy stops forwarding (the server "goes away" mid-upload).</summary>
@@ -84,15 +89,34 @@ namespace BqBackup.Tests.Storage.S3
                 }
 
                 var path = request.Url.AbsolutePath;
+                var multipartCall = (request.HttpMethod == "GET" && query.ContainsKey("uploads")) || (request.HttpMethod == "DELETE" && query.ContainsKey("uploadId"));
+                if (multipartCall && MultipartListingNotImplemented)
+                {
+                    await Reply(response, 501, "<Error><Code>NotImplemented</Code><Message>A header or query you provided implies functionality that is not implemented.</Message></Error>").ConfigureAwait(false);
+                    return;
+                }
                 if (request.HttpMethod == "GET" && query.ContainsKey("uploads"))
                 {
-                    var uploads = string.Concat(OpenUploads.Select(u => $"<Upload><Key>{WebUtility.HtmlEncode(u.Value)}</Key><UploadId>{u.Key}</UploadId></Upload>"));
+                    // Keys here are "/bucket/key"; the listing's keys are relative to the bucket.
+                    var bucketPrefix = path.TrimEnd('/') + "/";
+                    query.TryGetValue("prefix", out var keyPrefix);
+                    var uploads = string.Concat(OpenUploads
+                        .Select(u => (id: u.Key, key: u.Value.StartsWith(bucketPrefix, StringComparison.Ordinal) ? u.Value.Substring(bucketPrefix.Length) : u.Value))
+                        .Where(u => string.IsNullOrEmpty(keyPrefix) || u.key.StartsWith(keyPrefix, StringComparison.Ordinal))
+                        .Select(u => $"<Upload><Key>{WebUtility.HtmlEncode(u.key)}</Key><UploadId>{u.id}</UploadId>"
+                            + (Initiated.TryGetValue(u.id, out var at) ? $"<Initiated>{at:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}</Initiated>" : "") + "</Upload>"));
                     await Reply(response, 200, $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListMultipartUploadsResult><Bucket>{path.Trim('/')}</Bucket><IsTruncated>false</IsTruncated>{uploads}</ListMultipartUploadsResult>").ConfigureAwait(false);
                     return;
                 }
                 if (request.HttpMethod == "DELETE" && query.TryGetValue("uploadId", out var abortId))
                 {
-                    OpenUploads.TryRemove(abortId, out _);
+                    if (!OpenUploads.TryRemove(abortId, out _))
+                    {
+                        await Reply(response, 404, "<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>").ConfigureAwait(false);
+                        return;
+                    }
+                    Initiated.TryRemove(abortId, out _);
+                    Interlocked.Increment(ref AbortedUploads);
                     await Reply(response, 204, null).ConfigureAwait(false);
                     return;
                 }
@@ -132,6 +156,7 @@ namespace BqBackup.Tests.Storage.S3
                     {
                         var id = Regex.Match(Encoding.UTF8.GetString(answerBody), "<UploadId>([^<]+)</UploadId>").Groups[1].Value;
                         OpenUploads[id] = Uri.UnescapeDataString(path);
+                        Initiated[id] = DateTime.UtcNow;
                     }
                     if (request.HttpMethod == "POST" && query.TryGetValue("uploadId", out var doneId) && answer.IsSuccessStatusCode)
                         OpenUploads.TryRemove(doneId, out _);
