@@ -48,6 +48,11 @@ namespace BqBackup
         /// </summary>
         public Storage.StoreSettings StoreSettings { get; set; }
 
+        /// <summary>The S3 Object Lock mode of the body's current version (asked by -LockMode or the bucket's default retention); null when not locked, and for folders.</summary>
+        public Locking.ObjectLockMode? LockMode { get; set; }
+        /// <summary>Until when (UTC) that lock forbids deleting or overwriting the body; null when not locked.</summary>
+        public DateTime? LockedUntil { get; set; }
+
         /// <summary>Whether a listing of its store (or the backup that wrote it) made this object, rather than a conversion of some other input.</summary>
         internal bool Listed { get; set; }
 

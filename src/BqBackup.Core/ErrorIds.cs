@@ -87,5 +87,17 @@ namespace BqBackup
         public const string AgeIdentityRequired = "AgeIdentityRequired";
         /// <summary>The file's scrypt work factor is above the limit this reader accepts (22 by default). (InvalidData)</summary>
         public const string AgePassphraseWorkFactorTooHigh = "AgePassphraseWorkFactorTooHigh";
+
+        // S3 Object Lock and versioned buckets (src/BqBackup.Core/Locking).
+        /// <summary>-LockMode/-LockDays/-LockUntil (or BQBACKUP_LOCK_*) half given, out of range, or asked of a folder. (InvalidArgument)</summary>
+        public const string InvalidLockSetting = "InvalidLockSetting";
+        /// <summary>A lock was asked of a bucket without Object Lock; nothing was written. (InvalidOperation)</summary>
+        public const string ObjectLockNotEnabled = "ObjectLockNotEnabled";
+        /// <summary>A delete that an object's lock forbids was refused (before it was sent, or by the store). (PermissionDenied)</summary>
+        public const string ObjectLocked = "ObjectLocked";
+        /// <summary>A delete with the governance bypass was refused: the credentials lack s3:BypassGovernanceRetention. (PermissionDenied)</summary>
+        public const string GovernanceBypassDenied = "GovernanceBypassDenied";
+        /// <summary>The backup was stored but the store did not keep the lock asked for (and would not take it afterwards). (WriteError)</summary>
+        public const string ObjectLockNotApplied = "ObjectLockNotApplied";
     }
 }

@@ -47,6 +47,8 @@ namespace BqBackup.Backup
         public static BackupInfo Run(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx)
         {
             options.Validate();
+            // A lock the store cannot honour is refused before anything is written.
+            Locking.BackupLocks.Prepare(store, options.ObjectLock, ctx);
             LeftoverCleanup.Clean(store, null, ctx); // what killed runs of this user left in this store
             var clock = Stopwatch.StartNew();
             var takenAt = options.UtcNow?.Invoke().ToUniversalTime() ?? ctx.UtcNow();
@@ -119,7 +121,11 @@ namespace BqBackup.Backup
             var name = claim.Name;
             ctx.WriteVerbose($"Storing as '{name}' in '{store.Location}'.");
             CodecResult encoded;
-            using (var upload = store.BeginUpload(name, options.Encryption != null ? "application/octet-stream" : "application/gzip", ctx.Cancellation))
+            var contentType = options.Encryption != null ? "application/octet-stream" : "application/gzip";
+            // Body and sidecar get the same retain-until date; the claim stays unlocked, so a failed run can take it back.
+            var lockState = options.ObjectLock?.For(takenAt);
+            using (var upload = lockState != null ? ((Locking.ILockingStore)store).BeginUpload(name, contentType, lockState, ctx.Cancellation)
+                                                  : store.BeginUpload(name, contentType, ctx.Cancellation))
             {
                 // Encryption wraps the upload's stream: gzip, SHA-256 of the gzip and age in one pass.
                 using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
@@ -159,7 +165,7 @@ namespace BqBackup.Backup
                     RunId = claim.RunId,
                 });
                 // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
-                claim.Confirm(meta.ToJson(), ctx);
+                claim.Confirm(meta.ToJson(), ctx, lockState);
                 FailPoints.Hit("backup-sidecar-written");
                 upload.Commit(ctx.Cancellation);
                 FailPoints.Hit("backup-committed");
@@ -174,6 +180,7 @@ namespace BqBackup.Backup
                 BackupCatalog.ApplyMetadata(info, meta, problem: null);
                 BackupCatalog.MarkListed(info, store);
                 BackupCatalog.FlagClockSkew(info, ctx.UtcNow());
+                Locking.BackupLocks.Confirm(store, info, lockState, ctx);
                 return info;
             }
         }

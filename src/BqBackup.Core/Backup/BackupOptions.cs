@@ -23,6 +23,8 @@ namespace BqBackup.Backup
         public Encryption.BackupEncryption Encryption { get; set; }
         /// <summary>Leave the plaintext checksum and the row counts out of an encrypted backup's sidecar.</summary>
         public bool MinimalMetadata { get; set; }
+        /// <summary>Lock body and sidecar with S3 Object Lock (null: no lock asked; a bucket's default retention still applies).</summary>
+        public Locking.ObjectLockOptions ObjectLock { get; set; }
 
         /// <summary>Refuses settings that make no sense together, before anything runs.</summary>
         public void Validate()

@@ -73,13 +73,13 @@ namespace BqBackup.Backup
         /// otherwise). A claim that is gone — the orphan clean-up removes sidecars older than 15 minutes
         /// that have no body, which a very long backup's claim looks like — is claimed again.
         /// </summary>
-        public void Confirm(byte[] sidecar, OperationContext ctx)
+        public void Confirm(byte[] sidecar, OperationContext ctx, Locking.ObjectLockState lockState = null)
         {
             var holder = Holder(ctx.Cancellation, out var exists);
             if (!exists)
             {
                 if (store.Stat(Name, ctx.Cancellation) != null) throw Lost();
-                store.Put(MetadataName, sidecar, "application/json", overwrite: false, ctx.Cancellation);
+                Put(sidecar, overwrite: false, lockState, ctx);
             }
             else if (holder != RunId)
             {
@@ -87,9 +87,16 @@ namespace BqBackup.Backup
             }
             else
             {
-                store.Put(MetadataName, sidecar, "application/json", overwrite: true, ctx.Cancellation);
+                Put(sidecar, overwrite: true, lockState, ctx);
             }
             if (Holder(ctx.Cancellation, out _) != RunId) throw Lost();
+        }
+
+        /// <summary>The complete sidecar, locked as its body will be (the claim it replaces stays an unlocked older version).</summary>
+        private void Put(byte[] sidecar, bool overwrite, Locking.ObjectLockState lockState, OperationContext ctx)
+        {
+            if (lockState != null) ((Locking.ILockingStore)store).Put(MetadataName, sidecar, "application/json", overwrite, lockState, ctx.Cancellation);
+            else store.Put(MetadataName, sidecar, "application/json", overwrite, ctx.Cancellation);
         }
 
         /// <summary>Deletes the sidecar if it still holds this run's id; best effort, and after Ctrl-C too.</summary>

@@ -55,6 +55,7 @@ namespace BqBackup.Catalog
                 FlagClockSkew(info, now);
                 backups.Add(info);
             }
+            Locking.BackupLocks.Fill(store, backups, ctx);
             return backups.OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
         }
 

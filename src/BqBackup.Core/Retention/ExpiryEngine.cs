@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using BqBackup.Catalog;
 using BqBackup.IO;
+using BqBackup.Locking;
 using BqBackup.Storage;
 
 namespace BqBackup.Retention
@@ -46,9 +47,12 @@ namespace BqBackup.Retention
         /// </summary>
         public static IReadOnlyList<ExpiryOutcome> Apply(IBackupStore store, IEnumerable<RetentionDecision> decisions,
             Func<string, string, bool> confirm, OperationContext ctx, ISet<string> onlyThese = null, Action<ExpiryOutcome> outcome = null,
-            bool includeBunqueueBackups = false)
+            bool includeBunqueueBackups = false, RemovalOptions removal = null)
         {
+            removal = removal ?? RemovalOptions.Default;
             if (onlyThese == null) RemoveOrphanedSidecars(store, DateTime.UtcNow, confirm, ctx, includeBunqueueBackups);
+            // What a delete does here decides what -WhatIf and -Confirm say: hide (versioned bucket) or remove.
+            var protection = (store as ILockingStore)?.ReadProtection(ctx.Cancellation);
             var outcomes = new List<ExpiryOutcome>();
             foreach (var decision in decisions)
             {
@@ -56,12 +60,19 @@ namespace BqBackup.Retention
                 if (onlyThese != null && !onlyThese.Contains(decision.Backup.Name)) continue;
                 ctx.WriteVerbose($"{decision.Action} '{decision.Backup.Name}': {decision.Reason}.");
                 var result = new ExpiryOutcome { Decision = decision };
-                if (!decision.Keep && confirm($"{decision.Backup.Name} in {store.Location}", $"Remove backup ({decision.Reason})"))
+                if (decision.Keep && decision.LongTerm && removal.ExtendLock != null && store is ILockingStore locking)
+                {
+                    try { result.LockExtendedUntil = ExtendLock(decision.Backup, locking, removal.ExtendLock, confirm, ctx); }
+                    catch (BqBackupException e) { result.Error = e; }
+                }
+                if (!decision.Keep && confirm($"{decision.Backup.Name} in {store.Location}", $"{DescribeRemoval(protection, removal)} ({decision.Reason})"))
                 {
                     try
                     {
-                        Remove(decision.Backup, store, ctx);
+                        var removed = Remove(decision.Backup, store, ctx, removal);
                         result.Removed = true;
+                        result.Hidden = removed.Hidden;
+                        result.PurgedVersions = removed.PurgedVersions;
                     }
                     catch (BqBackupException e)
                     {
@@ -71,7 +82,45 @@ namespace BqBackup.Retention
                 outcomes.Add(result);
                 outcome?.Invoke(result);
             }
+            var hidden = outcomes.Count(o => o.Hidden);
+            if (hidden > 0)
+                ctx.WriteWarning($"{hidden} expired backup(s) in '{store.Location}' are hidden by delete markers, not removed: the bucket keeps versions, so their data stays (and is billed) " +
+                                 "until a lifecycle rule expires noncurrent versions or an expiry with -PurgeVersions removes them.");
             return outcomes;
+        }
+
+        /// <summary>The ShouldProcess action for an expired backup: what the delete will really do on this store.</summary>
+        public static string DescribeRemoval(BucketProtection protection, RemovalOptions removal)
+        {
+            if (protection?.KeepsVersions != true) return "Remove backup";
+            return removal.PurgeVersions || removal.BypassGovernance
+                ? "Remove backup and every version of it no lock protects"
+                : "Hide backup behind a delete marker (versioned bucket: its data stays as a noncurrent version)";
+        }
+
+        /// <summary>
+        /// Moves the lock of a long-term keeper's body and sidecar to now + the days asked, when that
+        /// is later than the lock it has (Kopia's maintenance does the same for its blobs). A
+        /// Compliance lock stays Compliance; Governance becomes Compliance only when asked.
+        /// </summary>
+        private static DateTime? ExtendLock(BackupInfo backup, ILockingStore store, Locking.ObjectLockOptions extend, Func<string, string, bool> confirm, OperationContext ctx)
+        {
+            var now = ctx.UtcNow();
+            var wanted = extend.For(now);
+            var current = store.ReadLock(backup.Name, ctx.Cancellation);
+            if (current != null && current.RetainUntilUtc >= wanted.RetainUntilUtc && (current.Mode == Locking.ObjectLockMode.Compliance || extend.Mode == Locking.ObjectLockMode.Governance))
+                return null;
+            var mode = current?.Mode == Locking.ObjectLockMode.Compliance ? Locking.ObjectLockMode.Compliance : extend.Mode;
+            var until = current != null && current.RetainUntilUtc > wanted.RetainUntilUtc ? current.RetainUntilUtc : wanted.RetainUntilUtc;
+            var target = new ObjectLockState(mode, until);
+            if (!confirm($"{backup.Name} in {store.Location}", $"Extend its lock to {target} (a long-term keeper)")) return null;
+            store.SetLock(backup.Name, null, target, ctx.Cancellation);
+            var metaName = BackupNaming.MetadataNameFor(backup.Name);
+            if (store.Stat(metaName, ctx.Cancellation) != null) store.SetLock(metaName, null, target, ctx.Cancellation);
+            backup.LockMode = target.Mode;
+            backup.LockedUntil = target.RetainUntilUtc;
+            ctx.WriteVerbose($"Extended the lock of '{backup.Name}' and its sidecar to {target}.");
+            return target.RetainUntilUtc;
         }
 
         /// <summary>
@@ -104,18 +153,86 @@ namespace BqBackup.Retention
         /// <summary>
         /// Deletes one backup: body first, so it stops being a backup in one step, then its
         /// sidecar. The store is asked again afterwards: a delete that was acknowledged but did not
-        /// happen is an error, never a silent success.
+        /// happen is an error, never a silent success. A backup whose lock is still in force is
+        /// ObjectLocked before any delete is sent (with <see cref="RemovalOptions.BypassGovernance"/>,
+        /// a Governance lock is bypassed); on a versioned bucket the delete hides it unless versions
+        /// are purged, and a purge leaves every version a lock still protects.
         /// </summary>
-        public static void Remove(BackupInfo backup, IBackupStore store, OperationContext ctx)
+        public static RemovalResult Remove(BackupInfo backup, IBackupStore store, OperationContext ctx, RemovalOptions removal = null)
         {
-            store.Delete(backup.Name, ctx.Cancellation);
+            removal = removal ?? RemovalOptions.Default;
             var metaName = BackupNaming.MetadataNameFor(backup.Name);
-            store.Delete(metaName, ctx.Cancellation);
+            var result = new RemovalResult();
+            if (store is ILockingStore locking)
+            {
+                var now = ctx.UtcNow();
+                foreach (var key in new[] { backup.Name, metaName })
+                {
+                    var current = locking.ReadLock(key, ctx.Cancellation);
+                    if (current != null && current.IsActive(now) && !(removal.BypassGovernance && current.Mode == Locking.ObjectLockMode.Governance))
+                        throw Storage.S3.S3ObjectLocks.Locked(store, key, null, current);
+                }
+                result.Hidden = locking.DeleteKey(backup.Name, ctx.Cancellation) == KeyDeletion.Hidden;
+                locking.DeleteKey(metaName, ctx.Cancellation);
+                if (removal.PurgeVersions || removal.BypassGovernance)
+                {
+                    var left = 0;
+                    foreach (var key in new[] { backup.Name, metaName })
+                        left += Purge(locking, key, removal.BypassGovernance, now, result, ctx);
+                    result.Hidden = left > 0;
+                }
+            }
+            else
+            {
+                store.Delete(backup.Name, ctx.Cancellation);
+                store.Delete(metaName, ctx.Cancellation);
+            }
             if (store.Stat(backup.Name, ctx.Cancellation) != null)
                 throw new BqBackupException(ErrorIds.RemoveFailed, BqErrorCategory.WriteError,
                     $"The store acknowledged deleting '{backup.Name}' but it is still there.", backup.Name,
                     "Check that the credentials may delete objects, and whether the bucket has object lock or versioning rules.");
-            ctx.WriteVerbose($"Removed '{backup.Name}' and '{metaName}' from '{store.Location}'.");
+            ctx.WriteVerbose(result.Hidden
+                ? $"Hid '{backup.Name}' and '{metaName}' in '{store.Location}' behind delete markers: the bucket keeps versions, so their data stays{(result.LockedVersions > 0 ? $" ({result.LockedVersions} version(s) still locked)" : "")}."
+                : $"Removed '{backup.Name}' and '{metaName}' from '{store.Location}'{(result.PurgedVersions > 0 ? $", {result.PurgedVersions} version(s) and delete marker(s) with them" : "")}.");
+            return result;
+        }
+
+        /// <summary>
+        /// Deletes every version of the key that no lock protects, then its delete markers, but only
+        /// once no version is left: a marker removed above a locked version would bring it back as
+        /// current. Returns how many object versions stay.
+        /// </summary>
+        private static int Purge(ILockingStore store, string key, bool bypassGovernance, DateTime nowUtc, RemovalResult result, OperationContext ctx)
+        {
+            var versions = store.ListVersions(key, ctx.Cancellation);
+            var left = 0;
+            foreach (var version in versions.Where(v => !v.IsDeleteMarker))
+            {
+                ctx.ThrowIfCancelled();
+                var lockState = store.ReadVersionLock(key, version.VersionId, ctx.Cancellation);
+                var bypass = false;
+                if (lockState != null && lockState.IsActive(nowUtc))
+                {
+                    if (!(bypassGovernance && lockState.Mode == Locking.ObjectLockMode.Governance))
+                    {
+                        // Never a delete the lock forbids: the version stays, and a later run takes it.
+                        ctx.WriteVerbose($"Left version {version.VersionId} of '{key}': locked ({lockState}).");
+                        result.LockedVersions++;
+                        left++;
+                        continue;
+                    }
+                    bypass = true;
+                }
+                store.DeleteVersion(key, version.VersionId, bypass, ctx.Cancellation);
+                result.PurgedVersions++;
+            }
+            if (left > 0) return left;
+            foreach (var marker in versions.Where(v => v.IsDeleteMarker))
+            {
+                store.DeleteVersion(key, marker.VersionId, false, ctx.Cancellation);
+                result.PurgedVersions++;
+            }
+            return 0;
         }
     }
 }

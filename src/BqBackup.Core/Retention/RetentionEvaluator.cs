@@ -50,9 +50,20 @@ namespace BqBackup.Retention
                     };
                 if (!keptBy.TryGetValue(b, out var reasons))
                     return new RetentionDecision { Backup = b, Keep = true, Reason = "bunqueue's own backup (add -IncludeBunqueueBackups to expire these)" };
-                return reasons.Count > 0
-                    ? new RetentionDecision { Backup = b, Keep = true, Reason = string.Join("; ", reasons) }
-                    : new RetentionDecision { Backup = b, Keep = false, Reason = $"kept by no rule of {policy}" };
+                if (reasons.Count > 0)
+                    return new RetentionDecision
+                    {
+                        Backup = b, Keep = true, Reason = string.Join("; ", reasons),
+                        LongTerm = reasons.Any(r => r.StartsWith("monthly ", StringComparison.Ordinal) || r.StartsWith("yearly ", StringComparison.Ordinal)),
+                    };
+                // The store would refuse to delete it (or only hide it): it stays, and says until when.
+                if (b.LockMode.HasValue && b.LockedUntil.HasValue && b.LockedUntil.Value.ToUniversalTime() > now)
+                    return new RetentionDecision
+                    {
+                        Backup = b, Keep = true, KeptByLock = true,
+                        Reason = $"kept by no rule of {policy}, but locked ({b.LockMode}) until {b.LockedUntil.Value.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC: removed on the first run after",
+                    };
+                return new RetentionDecision { Backup = b, Keep = false, Reason = $"kept by no rule of {policy}" };
             }).ToList();
         }
 

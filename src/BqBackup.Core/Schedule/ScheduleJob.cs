@@ -70,6 +70,8 @@ namespace BqBackup.Schedule
             if (s.Recipients != null && s.Recipients.Count > 0) b.Append(" -Recipient ").Append(string.Join(",", s.Recipients.Select(Q)));
             if (s.RecipientFiles != null && s.RecipientFiles.Count > 0) b.Append(" -RecipientFile ").Append(string.Join(",", s.RecipientFiles.Select(Q)));
             if (s.MinimalMetadata) b.Append(" -MinimalMetadata");
+            // Days, never a date: every run locks its own backup for as long from when it is taken.
+            if (s.ObjectLock?.Days != null) b.Append(" -LockMode ").Append(s.ObjectLock.Mode).Append(" -LockDays ").Append(s.ObjectLock.Days.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             b.Append("; ");
             b.Append("if ($?) { Remove-BqBackupExpired");
             if (s.Retention != null && s.Retention.HasRule) b.Append(' ').Append(s.Retention);

@@ -43,6 +43,9 @@ namespace BqBackup.Schedule
         /// <summary>Pass -MinimalMetadata to the job's New-BqBackup (encrypted backups only).</summary>
         public bool MinimalMetadata { get; set; }
 
+        /// <summary>The Object Lock the job's New-BqBackup asks for (-LockMode, -LockDays); null: none asked (BQBACKUP_LOCK_* in the environment file still apply).</summary>
+        public Locking.ObjectLockOptions ObjectLock { get; set; }
+
         /// <summary>Whether -Recipient or -RecipientFile was given.</summary>
         public bool HasRecipients => (Recipients?.Count ?? 0) + (RecipientFiles?.Count ?? 0) > 0;
         public string EndpointUrl { get; set; }

@@ -57,6 +57,18 @@ namespace BqBackup.Commands
         [Parameter]
         public SwitchParameter MinimalMetadata { get; set; }
 
+        /// <summary>Lock body and sidecar with S3 Object Lock in this mode (needs -LockDays or -LockUntil); default BQBACKUP_LOCK_MODE.</summary>
+        [Parameter]
+        public Locking.ObjectLockMode LockMode { get; set; }
+
+        /// <summary>Days each backup stays locked, counted from when it is taken; default BQBACKUP_LOCK_DAYS.</summary>
+        [Parameter]
+        public int LockDays { get; set; }
+
+        /// <summary>The date every backup of this run stays locked until.</summary>
+        [Parameter]
+        public DateTime LockUntil { get; set; }
+
         // One store per destination, opened on first use and kept for the records that follow.
         private readonly Dictionary<string, IBackupStore> stores = new Dictionary<string, IBackupStore>(StringComparer.Ordinal);
         private BackupOptions options;
@@ -72,7 +84,10 @@ namespace BqBackup.Commands
                     CompressionLevel = CompressionLevel,
                     MinimalMetadata = MinimalMetadata,
                     Encryption = Encryption.BackupEncryption.Resolve(Recipient, RecipientFile?.Select(ResolvePath), Passphrase, Environment),
+                    ObjectLock = Locking.ObjectLockOptions.Resolve(Bound<Locking.ObjectLockMode>(nameof(LockMode)), Bound<int>(nameof(LockDays)),
+                        Bound<DateTime>(nameof(LockUntil)), Environment, DateTime.UtcNow),
                 };
+                if (options.ObjectLock != null) WriteVerbose($"Locking every backup {options.ObjectLock.Describe()}.");
                 options.Validate();
                 if (options.Encryption != null) WriteVerbose($"Encrypting with age to {options.Encryption.Describe()}.");
             }
@@ -83,6 +98,9 @@ namespace BqBackup.Commands
             }
         }
 
+        private T? Bound<T>(string name) where T : struct =>
+            MyInvocation.BoundParameters.TryGetValue(name, out var value) ? (T)value : (T?)null;
+
         protected override void ProcessRecord()
         {
             // The destination is resolved for each record: Import-Csv rows may each name their own.
@@ -90,7 +108,7 @@ namespace BqBackup.Commands
             if (destination == null) return;
             foreach (var fullPath in DatabasePaths())
             {
-                if (!ShouldProcess(fullPath, $"Back up to '{destination}'")) continue;
+                if (!ShouldProcess(fullPath, $"Back up to '{destination}'{(options.ObjectLock != null ? ", locked " + options.ObjectLock.Describe() : "")}")) continue;
                 try
                 {
                     // Opened only once there is something to do, so -WhatIf creates no folder.

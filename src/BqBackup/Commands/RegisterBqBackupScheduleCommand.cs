@@ -58,6 +58,12 @@ namespace BqBackup.Commands
         /// <summary>Passed to the job's New-BqBackup: leave the checksum and counts out of encrypted backups' sidecars.</summary>
         [Parameter] public SwitchParameter MinimalMetadata { get; set; }
 
+        /// <summary>The job locks each backup with S3 Object Lock in this mode, for -LockDays from when it is taken.</summary>
+        [Parameter] public Locking.ObjectLockMode LockMode { get; set; }
+
+        /// <summary>With -LockMode: days each scheduled backup stays locked.</summary>
+        [Parameter] public int LockDays { get; set; }
+
         /// <summary>The account that runs the job (systemd User=, the task's user); default root / SYSTEM.</summary>
         [Parameter(ParameterSetName = InstallSet), ValidateNotNullOrEmpty] public string User { get; set; }
 
@@ -112,8 +118,17 @@ namespace BqBackup.Commands
                 Recipients = Recipient?.Select(r => r.Trim()).Distinct(StringComparer.Ordinal).ToArray(),
                 RecipientFiles = RecipientFile?.Select(ResolvePath).ToArray(),
                 MinimalMetadata = MinimalMetadata,
+                ObjectLock = ScheduledLock(),
                 ModulePath = ModulePath(), Executable = ScheduleJob.PwshExecutable(processPath, SessionState.PSVariable.GetValue("PSHOME") as string, windows),
             };
+        }
+
+        /// <summary>-LockMode with -LockDays, checked as New-BqBackup checks them (not this session's BQBACKUP_LOCK_*: the job reads its own).</summary>
+        private Locking.ObjectLockOptions ScheduledLock()
+        {
+            var mode = MyInvocation.BoundParameters.ContainsKey(nameof(LockMode)) ? LockMode : (Locking.ObjectLockMode?)null;
+            var days = MyInvocation.BoundParameters.ContainsKey(nameof(LockDays)) ? LockDays : (int?)null;
+            return Locking.ObjectLockOptions.Resolve(mode, days, null, environment: null, DateTime.UtcNow);
         }
 
         /// <summary>The module's manifest in its ModuleBase, so the job loads exactly this module.</summary>

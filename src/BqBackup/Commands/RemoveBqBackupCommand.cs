@@ -34,6 +34,14 @@ namespace BqBackup.Commands
         [Parameter]
         public SwitchParameter IncludeBunqueueBackups { get; set; }
 
+        /// <summary>On a versioned bucket, also delete the backup's noncurrent versions and delete markers that no lock protects (else a delete only hides it).</summary>
+        [Parameter]
+        public SwitchParameter PurgeVersions { get; set; }
+
+        /// <summary>Delete Governance-locked backups anyway, every version (x-amz-bypass-governance-retention; needs s3:BypassGovernanceRetention). Compliance locks cannot be bypassed.</summary>
+        [Parameter]
+        public SwitchParameter BypassGovernanceRetention { get; set; }
+
         /// <summary>Outputs each backup removed.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -96,12 +104,16 @@ namespace BqBackup.Commands
                 {
                     var ctx = Context();
                     var listing = Guard(() => new BackupCatalog(store, destination).List(ctx));
+                    var removal = new RemovalOptions { PurgeVersions = PurgeVersions, BypassGovernance = BypassGovernanceRetention };
+                    var protection = Guard(() => (store as Locking.ILockingStore)?.ReadProtection(ctx.Cancellation));
+                    var action = protection?.KeepsVersions == true ? ExpiryEngine.DescribeRemoval(protection, removal) + ", and its sidecar" : "Remove backup and its sidecar";
+                    if (BypassGovernanceRetention) action += ", bypassing a Governance lock";
                     foreach (var backup in select(listing))
                     {
-                        if (!ShouldProcess($"{backup.Name} in {store.Location}", "Remove backup and its sidecar")) continue;
+                        if (!ShouldProcess($"{backup.Name} in {store.Location}", action)) continue;
                         try
                         {
-                            Guard(() => { ExpiryEngine.Remove(backup, store, ctx); return true; });
+                            Guard(() => ExpiryEngine.Remove(backup, store, ctx, removal));
                             if (PassThru) WriteObject(backup);
                         }
                         catch (BqBackupException e)

@@ -52,11 +52,28 @@ namespace BqBackup.Commands
         [Parameter]
         public SwitchParameter IncludeBunqueueBackups { get; set; }
 
+        /// <summary>On a versioned bucket, also delete the noncurrent versions and delete markers of each expired backup that no lock protects.</summary>
+        [Parameter]
+        public SwitchParameter PurgeVersions { get; set; }
+
+        /// <summary>Extend the Object Lock of the long-term keepers (-KeepMonthly/-KeepYearly picks) to -LockDays from now.</summary>
+        [Parameter]
+        public SwitchParameter ExtendLock { get; set; }
+
+        /// <summary>With -ExtendLock: days from now the long-term keepers stay locked.</summary>
+        [Parameter]
+        public int LockDays { get; set; }
+
+        /// <summary>With -ExtendLock: the mode of a lock set or extended (default Governance; a Compliance lock stays Compliance).</summary>
+        [Parameter]
+        public Locking.ObjectLockMode LockMode { get; set; }
+
         /// <summary>Outputs each backup removed; without it nothing is output (Get-BqBackupRetention previews).</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         private RetentionPolicy policy;
+        private RemovalOptions removal;
         private readonly List<BackupInfo> piped = new List<BackupInfo>();
 
         protected override void BeginProcessing()
@@ -64,7 +81,11 @@ namespace BqBackup.Commands
             base.BeginProcessing();
             policy = BoundRetentionRules().WithDefaultRule(Environment);
             policy.IncludeBunqueueBackups = IncludeBunqueueBackups;
-            try { policy.Validate(); }
+            try
+            {
+                policy.Validate();
+                removal = new RemovalOptions { PurgeVersions = PurgeVersions, ExtendLock = ExtendLockOptions() };
+            }
             catch (BqBackupException e) { Fail(e); }
         }
 
@@ -109,6 +130,27 @@ namespace BqBackup.Commands
             }
         }
 
+        /// <summary>-ExtendLock's target, from -LockDays and -LockMode; either of those without -ExtendLock is a mistake, not a no-op.</summary>
+        private Locking.ObjectLockOptions ExtendLockOptions()
+        {
+            var days = MyInvocation.BoundParameters.ContainsKey(nameof(LockDays));
+            var mode = MyInvocation.BoundParameters.ContainsKey(nameof(LockMode));
+            if (!ExtendLock)
+            {
+                if (days || mode)
+                    throw new BqBackupException(ErrorIds.InvalidLockSetting, BqErrorCategory.InvalidArgument,
+                        "-LockDays and -LockMode of Remove-BqBackupExpired apply only with -ExtendLock.", days ? (object)LockDays : LockMode,
+                        "Add -ExtendLock to extend the locks of the long-term keepers, or leave them out.");
+                return null;
+            }
+            if (!days)
+                throw new BqBackupException(ErrorIds.InvalidLockSetting, BqErrorCategory.InvalidArgument,
+                    "-ExtendLock needs -LockDays: how long from now the long-term keepers stay locked.", null, "Add -LockDays, e.g. -ExtendLock -LockDays 400.");
+            var options = new Locking.ObjectLockOptions { Mode = mode ? LockMode : Locking.ObjectLockMode.Governance, Days = LockDays };
+            options.Validate(System.DateTime.UtcNow);
+            return options;
+        }
+
         /// <summary>The policy is judged on the whole destination, so "the newest" is the true newest even when only some backups were piped.</summary>
         private void Expire(string destination, ISet<string> onlyThese, Storage.StoreSettings carried)
         {
@@ -121,12 +163,12 @@ namespace BqBackup.Commands
                     var whatIf = WhatIfInEffect();
                     Guard(() => { ExpiryEngine.CleanUp(store, ShouldProcess, ctx, narrowed: onlyThese != null, scratch: !whatIf); return 0; });
                     var all = Guard(() => new BackupCatalog(store, destination).List(ctx));
-                    var decisions = RetentionEvaluator.Evaluate(all, policy, System.DateTime.UtcNow);
+                    var decisions = RetentionEvaluator.Evaluate(all, policy, ctx.UtcNow());
                     Guard(() => ExpiryEngine.Apply(store, decisions, ShouldProcess, ctx, onlyThese, outcome =>
                     {
                         if (outcome.Removed && PassThru) WriteObject(outcome.Decision.Backup);
                         if (outcome.Error != null) Report(outcome.Error);
-                    }, policy.IncludeBunqueueBackups));
+                    }, policy.IncludeBunqueueBackups, removal));
                 }
             }
             catch (BqBackupException e)

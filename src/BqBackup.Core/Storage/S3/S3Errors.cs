@@ -49,6 +49,7 @@ namespace BqBackup.Storage.S3
         {
             if (e is BqBackupException bq) return bq;
             if (key != null && IsPreconditionFailed(e)) return store.Conflict(key);
+            if (S3ObjectLocks.IsLockNotEnabled(e)) return S3ObjectLocks.NotEnabled(store, $" (it refused to {what} '{key}' with a lock)");
             var where = store.Location;
             if (e is AmazonS3Exception s3)
             {

@@ -13,7 +13,7 @@ namespace BqBackup.Storage.S3
     /// multipart upload, which stays invisible until completed; every PUT and part is sent without
     /// aws-chunked encoding, which non-AWS servers store verbatim inside the object.
     /// </summary>
-    public sealed class S3Store : IBackupStore
+    public sealed class S3Store : IBackupStore, Locking.ILockingStore
     {
         // 6 MiB doubling every 1,000 parts reaches 5.8 TiB by part 10,000, past S3's 5 TiB object limit;
         // (parts in flight + 1) x 6 MiB is the upload's whole memory.
@@ -114,16 +114,26 @@ namespace BqBackup.Storage.S3
             return new ResponseStream(this, key, response);
         }
 
-        public void Put(string key, byte[] content, string contentType, bool overwrite, CancellationToken cancellation)
+        public void Put(string key, byte[] content, string contentType, bool overwrite, CancellationToken cancellation) =>
+            Put(key, content, contentType, overwrite, null, cancellation);
+
+        /// <summary>
+        /// Every PUT carries Content-MD5: Object Lock (asked for here, or a bucket's default
+        /// retention) refuses a write without a content checksum.
+        /// </summary>
+        public void Put(string key, byte[] content, string contentType, bool overwrite, Locking.ObjectLockState lockState, CancellationToken cancellation)
         {
             var full = FullKey(key);
             // If-None-Match: * makes the refusal atomic where the server honours it (AWS S3 since 2024,
             // MinIO, R2); the look first is all that servers which ignore it (s3rver) get.
             if (!overwrite && Stat(key, cancellation) != null) throw Conflict(key);
+            var md5 = S3ObjectLocks.Md5(content, 0, content.Length);
             Write("write", key, !overwrite, conditional => Client.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = Bucket, Key = full, InputStream = new MemoryStream(content, writable: false), ContentType = contentType,
-                UseChunkEncoding = false, AutoCloseStream = true, IfNoneMatch = conditional ? "*" : null,
+                UseChunkEncoding = false, AutoCloseStream = true, IfNoneMatch = conditional ? "*" : null, MD5Digest = md5,
+                ObjectLockMode = lockState == null ? null : S3ObjectLocks.ToS3Header(lockState.Mode),
+                ObjectLockRetainUntilDate = lockState?.RetainUntilUtc,
             }, cancellation), cancellation);
         }
 
@@ -157,7 +167,34 @@ namespace BqBackup.Storage.S3
         }
 
         public IStoreUpload BeginUpload(string key, string contentType, CancellationToken cancellation) =>
-            new S3Upload(this, key, FullKey(key), contentType, cancellation);
+            new S3Upload(this, key, FullKey(key), contentType, null, cancellation);
+
+        public IStoreUpload BeginUpload(string key, string contentType, Locking.ObjectLockState lockState, CancellationToken cancellation) =>
+            new S3Upload(this, key, FullKey(key), contentType, lockState, cancellation);
+
+        /// <summary>Set once the bucket reported a default retention: every part then carries Content-MD5 too.</summary>
+        internal bool LocksByDefault { get; private set; }
+
+        public Locking.BucketProtection ReadProtection(CancellationToken cancellation)
+        {
+            var protection = S3ObjectLocks.ReadProtection(this, cancellation);
+            LocksByDefault = protection.LocksByDefault;
+            return protection;
+        }
+
+        public Locking.ObjectLockState ReadLock(string key, CancellationToken cancellation) => S3ObjectLocks.ReadLock(this, key, null, cancellation);
+
+        public Locking.ObjectLockState ReadVersionLock(string key, string versionId, CancellationToken cancellation) => S3ObjectLocks.ReadLock(this, key, versionId, cancellation);
+
+        public void SetLock(string key, string versionId, Locking.ObjectLockState lockState, CancellationToken cancellation) =>
+            S3ObjectLocks.SetLock(this, key, versionId, lockState, cancellation);
+
+        public Locking.KeyDeletion DeleteKey(string key, CancellationToken cancellation) => S3ObjectLocks.DeleteKey(this, key, cancellation);
+
+        public IReadOnlyList<Locking.StoreVersion> ListVersions(string key, CancellationToken cancellation) => S3ObjectLocks.ListVersions(this, key, cancellation);
+
+        public void DeleteVersion(string key, string versionId, bool bypassGovernance, CancellationToken cancellation) =>
+            S3ObjectLocks.DeleteVersion(this, key, versionId, bypassGovernance, cancellation);
 
         public void Delete(string key, CancellationToken cancellation)
         {

@@ -28,9 +28,11 @@ namespace BqBackup.Storage.S3
         private string uploadId;
         private bool committed;
         private State.InFlightTicket inFlight = State.InFlightTicket.None;
+        private readonly Locking.ObjectLockState lockState;
 
-        public S3Upload(S3Store store, string key, string fullKey, string contentType, CancellationToken cancellation)
+        public S3Upload(S3Store store, string key, string fullKey, string contentType, Locking.ObjectLockState lockState, CancellationToken cancellation)
         {
+            this.lockState = lockState;
             this.store = store;
             this.key = key;
             this.fullKey = fullKey;
@@ -76,12 +78,20 @@ namespace BqBackup.Storage.S3
             if (uploadId == null)
             {
                 uploadId = S3Errors.Call(store, "start an upload", key, () => store.Client.InitiateMultipartUploadAsync(
-                    new InitiateMultipartUploadRequest { BucketName = store.Bucket, Key = fullKey, ContentType = contentType }, cancellation), cancellation).UploadId;
+                    new InitiateMultipartUploadRequest
+                    {
+                        BucketName = store.Bucket, Key = fullKey, ContentType = contentType,
+                        ObjectLockMode = lockState == null ? null : S3ObjectLocks.ToS3Header(lockState.Mode),
+                        ObjectLockRetainUntilDate = lockState?.RetainUntilUtc,
+                    }, cancellation), cancellation).UploadId;
                 inFlight = State.InFlightRegistry.ForCurrentUser().Register(State.InFlightRecord.ForUpload(store.Endpoint, store.Bucket, fullKey, uploadId));
             }
             var partNumber = parts.Count + 1;
             var array = buffer;
+            var length = bufferLength;
             var body = new MemoryStream(array, 0, bufferLength, writable: false);
+            // Object Lock refuses parts without a content checksum; elsewhere MD5 would only cost time.
+            var checksummed = lockState != null || store.LocksByDefault;
             slots.Wait(cancellation);
             buffer = null;
             bufferLength = 0;
@@ -91,10 +101,11 @@ namespace BqBackup.Storage.S3
                 {
                     using (body)
                     {
+                        var md5 = checksummed ? S3ObjectLocks.Md5(array, 0, length) : null;
                         var response = await store.Client.UploadPartAsync(new UploadPartRequest
                         {
                             BucketName = store.Bucket, Key = fullKey, UploadId = uploadId, PartNumber = partNumber,
-                            InputStream = body, PartSize = body.Length, UseChunkEncoding = false,
+                            InputStream = body, PartSize = body.Length, UseChunkEncoding = false, MD5Digest = md5,
                         }, cancellation).ConfigureAwait(false);
                         if (partNumber == 1) IO.FailPoints.Hit("backup-first-part-uploaded");
                         return new PartETag(partNumber, response.ETag);
@@ -123,7 +134,7 @@ namespace BqBackup.Storage.S3
             {
                 var content = new byte[bufferLength];
                 Buffer.BlockCopy(buffer, 0, content, 0, bufferLength);
-                store.Put(key, content, contentType, overwrite: false, commitCancellation);
+                store.Put(key, content, contentType, overwrite: false, lockState, commitCancellation);
                 committed = true;
                 return;
             }

@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using BqBackup.Storage;
+
+namespace BqBackup.Locking
+{
+    /// <summary>
+    /// How a backup's lock is asked for, checked and reported: before anything is written, a lock
+    /// asked of a store that cannot lock is refused; after the body commits, its lock is read back
+    /// (HEAD) and, where the server dropped the headers of a multipart upload, set on the version
+    /// (PutObjectRetention); listings show each body's lock.
+    /// </summary>
+    public static class BackupLocks
+    {
+        /// <summary>
+        /// Refuses a lock that cannot be honoured before anything is written: a folder
+        /// (InvalidLockSetting), a bucket that reports no Object Lock (ObjectLockNotEnabled). Reads the
+        /// bucket's protection once, so parts carry the checksum a default retention needs.
+        /// </summary>
+        public static BucketProtection Prepare(IBackupStore store, ObjectLockOptions lockOptions, OperationContext ctx)
+        {
+            if (!(store is ILockingStore locking))
+            {
+                if (lockOptions != null)
+                    throw new BqBackupException(ErrorIds.InvalidLockSetting, BqErrorCategory.InvalidArgument,
+                        $"-LockMode needs an S3 bucket with Object Lock; '{store.Location}' is a folder, which cannot lock files.", store.Location,
+                        "Back up to an s3:// destination whose bucket has Object Lock, or leave out -LockMode.");
+                return null;
+            }
+            var protection = locking.ReadProtection(ctx.Cancellation);
+            if (lockOptions != null)
+            {
+                if (protection.ObjectLockEnabled == false) throw Storage.S3.S3ObjectLocks.NotEnabled((Storage.S3.S3Store)store, "");
+                ctx.WriteVerbose(protection.ObjectLockEnabled == true
+                    ? $"Locking the backup {lockOptions.Describe()}."
+                    : $"Locking the backup {lockOptions.Describe()}; the bucket would not say whether it has Object Lock, so the first write tells.");
+            }
+            else if (protection.LocksByDefault)
+                ctx.WriteVerbose($"The bucket's default retention locks every new object ({protection.DefaultMode} for {protection.DefaultPeriod.Value.TotalDays:F0} day(s)).");
+            return protection;
+        }
+
+        /// <summary>
+        /// After the commit: the lock the body and sidecar really carry. A lock weaker than
+        /// <paramref name="wanted"/> is set on them (moto, and servers like it, ignore the lock
+        /// headers of a multipart upload); one still missing after that is ObjectLockNotApplied.
+        /// The body's lock goes into <paramref name="info"/>.
+        /// </summary>
+        public static void Confirm(IBackupStore store, BackupInfo info, ObjectLockState wanted, OperationContext ctx)
+        {
+            if (!(store is ILockingStore locking)) return;
+            ObjectLockState body;
+            try
+            {
+                body = Enforce(locking, info.Name, wanted, ctx);
+                if (info.MetadataName != null) Enforce(locking, info.MetadataName, wanted, ctx);
+            }
+            catch (BqBackupException e) when (wanted == null)
+            {
+                ctx.WriteVerbose($"Could not read the lock of '{info.Name}' back: {e.Message}");
+                return;
+            }
+            info.LockMode = body?.Mode;
+            info.LockedUntil = body?.RetainUntilUtc;
+            if (body != null) ctx.WriteVerbose($"'{info.Name}' is locked: {body}.");
+        }
+
+        private static ObjectLockState Enforce(ILockingStore store, string key, ObjectLockState wanted, OperationContext ctx)
+        {
+            var actual = store.ReadLock(key, ctx.Cancellation);
+            if (wanted == null || (actual != null && actual.Covers(wanted))) return actual;
+            ctx.WriteVerbose($"'{key}' came back {(actual == null ? "unlocked" : "locked " + actual)}; setting {wanted} on it.");
+            store.SetLock(key, null, wanted, ctx.Cancellation);
+            actual = store.ReadLock(key, ctx.Cancellation);
+            if (actual != null && actual.Covers(wanted)) return actual;
+            throw new BqBackupException(ErrorIds.ObjectLockNotApplied, BqErrorCategory.WriteError,
+                $"'{key}' was stored in '{store.Location}' but is {(actual == null ? "not locked" : "locked only " + actual)}, not {wanted} as asked.", key,
+                "The backup itself is complete. Check that the bucket has Object Lock and the credentials hold s3:PutObjectRetention; Get-BqBackup shows each backup's LockedUntil.");
+        }
+
+        /// <summary>Each listed body's lock (one HEAD each), on buckets that have Object Lock; others are left unlocked without asking.</summary>
+        public static void Fill(IBackupStore store, IReadOnlyList<BackupInfo> backups, OperationContext ctx)
+        {
+            if (!(store is ILockingStore locking) || backups.Count == 0) return;
+            var protection = locking.ReadProtection(ctx.Cancellation);
+            if (protection.ObjectLockEnabled == false) return;
+            foreach (var backup in backups)
+            {
+                ctx.ThrowIfCancelled();
+                try
+                {
+                    var state = locking.ReadLock(backup.Name, ctx.Cancellation);
+                    backup.LockMode = state?.Mode;
+                    backup.LockedUntil = state?.RetainUntilUtc;
+                }
+                catch (BqBackupException e)
+                {
+                    ctx.WriteVerbose($"Could not read the lock of '{backup.Name}': {e.Message}");
+                }
+            }
+        }
+    }
+}
