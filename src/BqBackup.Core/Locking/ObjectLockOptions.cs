@@ -21,7 +21,14 @@ namespace BqBackup.Locking
 
         /// <summary>The date body and sidecar are locked until, for a backup taken at <paramref name="takenAtUtc"/>.</summary>
         public ObjectLockState For(DateTime takenAtUtc) =>
-            new ObjectLockState(Mode, Until?.ToUniversalTime() ?? takenAtUtc.ToUniversalTime().AddDays(Days.Value));
+            new ObjectLockState(Mode, WholeSecond(Until?.ToUniversalTime() ?? takenAtUtc.ToUniversalTime().AddDays(Days.Value)));
+
+        /// <summary>Stores keep retain-until dates to the second: rounded up, what is read back is what was asked.</summary>
+        private static DateTime WholeSecond(DateTime utc)
+        {
+            var rest = utc.Ticks % TimeSpan.TicksPerSecond;
+            return rest == 0 ? utc : new DateTime(utc.Ticks - rest + TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+        }
 
         /// <summary>
         /// The options the parameters ask for, else those of BQBACKUP_LOCK_MODE and BQBACKUP_LOCK_DAYS

@@ -18,9 +18,9 @@ namespace BqBackup.Locking
         /// <summary>Whether the lock still forbids deleting the version at <paramref name="nowUtc"/>.</summary>
         public bool IsActive(DateTime nowUtc) => RetainUntilUtc > nowUtc.ToUniversalTime();
 
-        /// <summary>At least as strong as <paramref name="wanted"/>: as late, and Compliance where Compliance was asked.</summary>
+        /// <summary>At least as strong as <paramref name="wanted"/>: as late (to the second stores keep), and Compliance where Compliance was asked.</summary>
         public bool Covers(ObjectLockState wanted) =>
-            wanted == null || (RetainUntilUtc >= wanted.RetainUntilUtc && (wanted.Mode == ObjectLockMode.Governance || Mode == ObjectLockMode.Compliance));
+            wanted == null || (RetainUntilUtc >= wanted.RetainUntilUtc.AddSeconds(-1) && (wanted.Mode == ObjectLockMode.Governance || Mode == ObjectLockMode.Compliance));
 
         /// <summary>S3's spelling of the mode (x-amz-object-lock-mode).</summary>
         public string S3Mode => Mode == ObjectLockMode.Compliance ? "COMPLIANCE" : "GOVERNANCE";
