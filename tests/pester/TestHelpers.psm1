@@ -90,7 +90,7 @@ function Start-S3Server {
         try { $client = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port); $client.Dispose(); break }
         catch { if ([datetime]::UtcNow -gt $deadline) { Stop-Process $process -Force; throw "s3rver did not start on port $port" }; Start-Sleep -Milliseconds 100 }
     }
-    [pscustomobject]@{ Process = $process; Port = $port; Endpoint = "http://127.0.0.1:$port"; Bucket = $Bucket; Directory = $dir.FullName }
+    [pscustomobject]@{ Process = $process; Port = $port; Endpoint = "http://127.0.0.1:$port"; Bucket = $Bucket; Directory = $dir.FullName; AccessKey = 'S3RVER'; SecretKey = 'S3RVER' }
 }
 
 function Stop-S3Server {
@@ -117,7 +117,9 @@ function Get-BunqueueS3Environment {
 # Debian's awscli, the independent client: what it sees is what really landed.
 function Invoke-Aws {
     param([Parameter(Mandatory)] $Server, [Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
-    Invoke-WithEnvironment @{ AWS_ACCESS_KEY_ID = 'S3RVER'; AWS_SECRET_ACCESS_KEY = 'S3RVER'; AWS_DEFAULT_REGION = 'us-east-1' } {
+    $key = if ($Server.AccessKey) { $Server.AccessKey } else { 'S3RVER' }
+    $secret = if ($Server.SecretKey) { $Server.SecretKey } else { 'S3RVER' }
+    Invoke-WithEnvironment @{ AWS_ACCESS_KEY_ID = $key; AWS_SECRET_ACCESS_KEY = $secret; AWS_DEFAULT_REGION = 'us-east-1' } {
         $out = & /usr/bin/aws --endpoint-url $Server.Endpoint @Arguments 2>&1
         if ($LASTEXITCODE -ne 0) { throw "aws $Arguments failed: $out" }
         $out
@@ -375,3 +377,132 @@ function Get-DatabaseJobIds {
 Export-ModuleMember -Function Get-EpochMilliseconds, Send-Signal, Invoke-LoopbackGet, Test-BunqueueReady, Start-BunqueueServer, Stop-BunqueueServer,
     Invoke-BunScript, Get-BunqueueState, Initialize-BunqueueState, Start-BunqueueWriter, Wait-BunqueueWriterProgress, Wait-BunqueueWriter, Stop-BunqueueWriter,
     Read-BunqueueWriterLog, Get-LatencySummary, Get-DatabaseJobIds
+
+# ---------------------------------------------------------------------------------------------
+# A second S3 server: moto_server (Python moto 5.x, from the machine image, expected on PATH) on a
+# free loopback port, checking every request's SigV4 signature against an IAM user's secret, with
+# versioning, Object Lock, lifecycle and default encryption. One per Pester file (BeforeAll).
+# ---------------------------------------------------------------------------------------------
+
+$script:MotoPatches = Join-Path $script:RepoRoot 'tests/tools/moto'
+# IAM calls the starter makes before moto checks signatures: CreateUser, PutUserPolicy, CreateAccessKey.
+$script:MotoBootstrapCalls = 3
+
+# One IAM query call on moto (form POST). Unsigned calls are only for the first
+# $MotoBootstrapCalls requests, where moto checks nothing; the Authorization header's credential
+# scope is what routes the call to moto's IAM rather than S3.
+function Invoke-MotoIamBootstrap {
+    param([Parameter(Mandatory)] [string] $Endpoint, [Parameter(Mandatory)] [hashtable] $Form)
+    $client = [System.Net.Http.HttpClient]::new()
+    try {
+        $fields = [System.Collections.Generic.Dictionary[string, string]]::new()
+        foreach ($name in $Form.Keys) { $fields[$name] = [string] $Form[$name] }
+        $fields['Version'] = '2010-05-08'
+        $content = [System.Net.Http.FormUrlEncodedContent]::new($fields)
+        $request = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::Post, "$Endpoint/")
+        $request.Content = $content
+        $request.Headers.TryAddWithoutValidation('Authorization', 'AWS4-HMAC-SHA256 Credential=bootstrap/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0') | Out-Null
+        $response = $client.SendAsync($request).GetAwaiter().GetResult()
+        $body = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+        if (-not $response.IsSuccessStatusCode) { throw "moto IAM $($Form.Action) failed ($([int] $response.StatusCode)): $body" }
+        [xml] $body
+    }
+    finally { $client.Dispose() }
+}
+
+# Starts moto_server with INITIAL_NO_AUTH_ACTION_COUNT so that, after the IAM user 'bqbackup'
+# (allowed everything) and its access key are created, every request's signature is verified.
+# tests/tools/moto/sitecustomize.py corrects moto 5.2.1's signature check for queries with escaped
+# characters (prefix=a%2F) without weakening it. Returns { Process, Port, Endpoint, AccessKey,
+# SecretKey, Region, Log, Parameters } — Parameters splats into the cmdlets' S3 parameters.
+function Start-MotoServer {
+    param([string] $Root = [IO.Path]::GetTempPath(), [int] $TimeoutSeconds = 30)
+    $moto = Get-Command moto_server -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+    if (-not $moto) { throw 'moto_server is not on PATH: the S3 tests that check signatures, versioning and Object Lock need moto 5.x (Python moto[server], in the machine image). Install it or put it on PATH.' }
+    $port = Get-FreeTcpPort
+    $log = Join-Path $Root "moto-$port"
+    $pythonPath = (@($script:MotoPatches, $env:PYTHONPATH) | Where-Object { $_ }) -join [IO.Path]::PathSeparator
+    $process = Invoke-WithEnvironment @{ INITIAL_NO_AUTH_ACTION_COUNT = "$script:MotoBootstrapCalls"; PYTHONPATH = $pythonPath } {
+        Start-Process -FilePath $moto.Source -ArgumentList @('-H', '127.0.0.1', '-p', $port) -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err"
+    }
+    $endpoint = "http://127.0.0.1:$port"
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ($true) {
+        try { $client = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port); $client.Dispose(); break }
+        catch {
+            if ($process.HasExited -or [datetime]::UtcNow -gt $deadline) {
+                if (-not $process.HasExited) { Stop-Process -Id $process.Id -Force }
+                throw "moto_server did not start on 127.0.0.1:${port} within $TimeoutSeconds s: $(Get-Content -Raw "$log.err" -ErrorAction Ignore)"
+            }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+    try {
+        $user = 'bqbackup'
+        Invoke-MotoIamBootstrap $endpoint @{ Action = 'CreateUser'; UserName = $user } | Out-Null
+        $policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+        Invoke-MotoIamBootstrap $endpoint @{ Action = 'PutUserPolicy'; UserName = $user; PolicyName = 'everything'; PolicyDocument = $policy } | Out-Null
+        $key = (Invoke-MotoIamBootstrap $endpoint @{ Action = 'CreateAccessKey'; UserName = $user }).CreateAccessKeyResponse.CreateAccessKeyResult.AccessKey
+    }
+    catch { Stop-Process -Id $process.Id -Force; throw }
+    [pscustomobject]@{
+        Process = $process; Port = $port; Endpoint = $endpoint; AccessKey = $key.AccessKeyId; SecretKey = $key.SecretAccessKey; Region = 'us-east-1'; Log = $log
+        Parameters = @{ EndpointUrl = $endpoint; Region = 'us-east-1'; AccessKey = $key.AccessKeyId; SecretKey = $key.SecretAccessKey }
+    }
+}
+
+function Stop-MotoServer {
+    param($Server)
+    if ($Server -and -not $Server.Process.HasExited) { Stop-Process -Id $Server.Process.Id -Force; $Server.Process.WaitForExit(5000) | Out-Null }
+}
+
+# Another IAM user on a running moto with its own inline policy (a JSON document, or a hashtable
+# turned into one), e.g. one denied s3:BypassGovernanceRetention. Created with the admin key, signed.
+# Returns a server-like object (Endpoint, AccessKey, SecretKey, Parameters) for Invoke-Aws and splatting.
+function New-MotoUser {
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Name, [Parameter(Mandatory)] $Policy)
+    $document = if ($Policy -is [string]) { $Policy } else { $Policy | ConvertTo-Json -Depth 10 -Compress }
+    Invoke-Aws $Server iam create-user --user-name $Name | Out-Null
+    Invoke-Aws $Server iam put-user-policy --user-name $Name --policy-name policy --policy-document $document | Out-Null
+    $key = (Invoke-Aws $Server iam create-access-key --user-name $Name --output json | Out-String | ConvertFrom-Json).AccessKey
+    [pscustomobject]@{
+        Endpoint = $Server.Endpoint; AccessKey = $key.AccessKeyId; SecretKey = $key.SecretAccessKey; Region = 'us-east-1'
+        Parameters = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = $key.AccessKeyId; SecretKey = $key.SecretAccessKey }
+    }
+}
+
+# Creates a bucket on moto through awscli, set up as asked: -Versioning; -ObjectLock (which turns
+# versioning on, as S3 does) with an optional default retention (-LockMode GOVERNANCE|COMPLIANCE
+# -LockDays n); a lifecycle rule aborting incomplete multipart uploads after -AbortIncompleteUploadDays;
+# default encryption (-Encryption, SSE-S3). Returns the bucket name.
+function New-MotoBucket {
+    param(
+        [Parameter(Mandatory)] $Server,
+        [Parameter(Mandatory)] [string] $Name,
+        [switch] $Versioning,
+        [switch] $ObjectLock,
+        [ValidateSet('GOVERNANCE', 'COMPLIANCE')] [string] $LockMode,
+        [int] $LockDays = 1,
+        [int] $AbortIncompleteUploadDays,
+        [switch] $Encryption
+    )
+    if ($ObjectLock) { Invoke-Aws $Server s3api create-bucket --bucket $Name --object-lock-enabled-for-bucket | Out-Null }
+    else { Invoke-Aws $Server s3api create-bucket --bucket $Name | Out-Null }
+    if ($Versioning -and -not $ObjectLock) { Invoke-Aws $Server s3api put-bucket-versioning --bucket $Name --versioning-configuration Status=Enabled | Out-Null }
+    if ($LockMode) {
+        if (-not $ObjectLock) { throw 'A default retention needs -ObjectLock.' }
+        $configuration = @{ ObjectLockEnabled = 'Enabled'; Rule = @{ DefaultRetention = @{ Mode = $LockMode; Days = $LockDays } } } | ConvertTo-Json -Depth 5 -Compress
+        Invoke-Aws $Server s3api put-object-lock-configuration --bucket $Name --object-lock-configuration $configuration | Out-Null
+    }
+    if ($AbortIncompleteUploadDays) {
+        $lifecycle = @{ Rules = @(@{ ID = 'abort-incomplete-uploads'; Status = 'Enabled'; Filter = @{ Prefix = '' }; AbortIncompleteMultipartUpload = @{ DaysAfterInitiation = $AbortIncompleteUploadDays } }) } | ConvertTo-Json -Depth 6 -Compress
+        Invoke-Aws $Server s3api put-bucket-lifecycle-configuration --bucket $Name --lifecycle-configuration $lifecycle | Out-Null
+    }
+    if ($Encryption) {
+        $sse = @{ Rules = @(@{ ApplyServerSideEncryptionByDefault = @{ SSEAlgorithm = 'AES256' } }) } | ConvertTo-Json -Depth 5 -Compress
+        Invoke-Aws $Server s3api put-bucket-encryption --bucket $Name --server-side-encryption-configuration $sse | Out-Null
+    }
+    $Name
+}
+
+Export-ModuleMember -Function Start-MotoServer, Stop-MotoServer, New-MotoUser, New-MotoBucket
