@@ -172,14 +172,24 @@ namespace BqBackup.Retention
                     if (current != null && current.IsActive(now) && !(removal.BypassGovernance && current.Mode == Locking.ObjectLockMode.Governance))
                         throw Storage.S3.S3ObjectLocks.Locked(store, key, null, current);
                 }
-                result.Hidden = locking.DeleteKey(backup.Name, ctx.Cancellation) == KeyDeletion.Hidden;
-                locking.DeleteKey(metaName, ctx.Cancellation);
-                if (removal.PurgeVersions || removal.BypassGovernance)
+                if ((removal.PurgeVersions || removal.BypassGovernance) && locking.ReadProtection(ctx.Cancellation).KeepsVersions)
                 {
+                    // Versions first, the current one first of all: refused there, nothing has changed.
                     var left = 0;
                     foreach (var key in new[] { backup.Name, metaName })
                         left += Purge(locking, key, removal.BypassGovernance, now, result, ctx);
-                    result.Hidden = left > 0;
+                    if (left > 0)
+                    {
+                        // An older version a lock keeps became current again: a delete marker hides it.
+                        foreach (var key in new[] { backup.Name, metaName })
+                            if (locking.Stat(key, ctx.Cancellation) != null) locking.DeleteKey(key, ctx.Cancellation);
+                        result.Hidden = true;
+                    }
+                }
+                else
+                {
+                    result.Hidden = locking.DeleteKey(backup.Name, ctx.Cancellation) == KeyDeletion.Hidden;
+                    locking.DeleteKey(metaName, ctx.Cancellation);
                 }
             }
             else
