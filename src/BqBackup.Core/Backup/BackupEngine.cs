@@ -20,6 +20,8 @@ namespace BqBackup.Backup
         /// <summary>Run, and leave the outcome in the destination's status record for Get-BqBackupStatus.</summary>
         public static BackupInfo RunAndRecord(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx)
         {
+            // A setting that can never work here (a lock on a folder) is the caller's mistake, not a failed run to record.
+            Locking.BackupLocks.RequireLockable(store, options.ObjectLock);
             try
             {
                 var info = Run(databasePath, store, destination, options, ctx);

@@ -19,14 +19,8 @@ namespace BqBackup.Locking
         /// </summary>
         public static BucketProtection Prepare(IBackupStore store, ObjectLockOptions lockOptions, OperationContext ctx)
         {
-            if (!(store is ILockingStore locking))
-            {
-                if (lockOptions != null)
-                    throw new BqBackupException(ErrorIds.InvalidLockSetting, BqErrorCategory.InvalidArgument,
-                        $"-LockMode needs an S3 bucket with Object Lock; '{store.Location}' is a folder, which cannot lock files.", store.Location,
-                        "Back up to an s3:// destination whose bucket has Object Lock, or leave out -LockMode.");
-                return null;
-            }
+            RequireLockable(store, lockOptions);
+            if (!(store is ILockingStore locking)) return null;
             var protection = locking.ReadProtection(ctx.Cancellation);
             if (lockOptions != null)
             {
@@ -38,6 +32,15 @@ namespace BqBackup.Locking
             else if (protection.LocksByDefault)
                 ctx.WriteVerbose($"The bucket's default retention locks every new object ({protection.DefaultMode} for {protection.DefaultPeriod.Value.TotalDays:F0} day(s)).");
             return protection;
+        }
+
+        /// <summary>A lock asked of a store that cannot lock anything (a folder) is InvalidLockSetting.</summary>
+        public static void RequireLockable(IBackupStore store, ObjectLockOptions lockOptions)
+        {
+            if (lockOptions != null && !(store is ILockingStore))
+                throw new BqBackupException(ErrorIds.InvalidLockSetting, BqErrorCategory.InvalidArgument,
+                    $"-LockMode needs an S3 bucket with Object Lock; '{store.Location}' is a folder, which cannot lock files.", store.Location,
+                    "Back up to an s3:// destination whose bucket has Object Lock, or leave out -LockMode.");
         }
 
         /// <summary>
