@@ -48,6 +48,20 @@ namespace BqBackup
         /// </summary>
         public Storage.StoreSettings StoreSettings { get; set; }
 
+        /// <summary>
+        /// The store's version of the body this object stands for, as a versioned bucket's listing
+        /// with -IncludeDeleted reports it; reads (restore, test, copy) take that version. Null for a
+        /// folder and for a plain listing, where the key's current version is read.
+        /// </summary>
+        public string VersionId { get; set; }
+        /// <summary>
+        /// The body is not the key's current version: a delete marker hides it (deleted by someone, or
+        /// by expiry on a versioned bucket) or another version replaced it. Only -IncludeDeleted lists such backups.
+        /// </summary>
+        public bool Deleted { get; set; }
+        /// <summary>The sidecar version paired with <see cref="VersionId"/>; null for the current one.</summary>
+        internal string MetadataVersionId { get; set; }
+
         /// <summary>Whether a listing of its store (or the backup that wrote it) made this object, rather than a conversion of some other input.</summary>
         internal bool Listed { get; set; }
 

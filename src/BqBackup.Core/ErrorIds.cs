@@ -87,5 +87,7 @@ namespace BqBackup
         public const string AgeIdentityRequired = "AgeIdentityRequired";
         /// <summary>The file's scrypt work factor is above the limit this reader accepts (22 by default). (InvalidData)</summary>
         public const string AgePassphraseWorkFactorTooHigh = "AgePassphraseWorkFactorTooHigh";
+        /// <summary>A backup version (VersionId) was asked of a store that keeps no versions, e.g. a folder. (InvalidArgument)</summary>
+        public const string VersionsNotSupported = "VersionsNotSupported";
     }
 }
