@@ -48,8 +48,8 @@ namespace BqBackup.Commands
         /// The store version of the backup named by -Name (a VersionId that Get-BqBackup -IncludeDeleted
         /// listed, e.g. from an Import-Csv row): that version is read, also when a delete marker hides it.
         /// </summary>
+        // No ValidateNotNullOrEmpty: a piped backup's empty VersionId (a current version) must not stop its binding by value.
         [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
         public string VersionId { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = LatestSet)]

@@ -13,7 +13,7 @@ namespace BqBackup.Storage.S3
     /// multipart upload, which stays invisible until completed; every PUT and part is sent without
     /// aws-chunked encoding, which non-AWS servers store verbatim inside the object.
     /// </summary>
-    public sealed class S3Store : IBackupStore, IVersionedStore
+    public sealed class S3Store : IBackupStore, IVersionedStore, IStoreProtection
     {
         // 6 MiB doubling every 1,000 parts reaches 5.8 TiB by part 10,000, past S3's 5 TiB object limit;
         // (parts in flight + 1) x 6 MiB is the upload's whole memory.
@@ -122,6 +122,12 @@ namespace BqBackup.Storage.S3
             var response = S3Errors.Call(this, "read", key, () => Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = full, VersionId = versionId }, cancellation), cancellation);
             return new ResponseStream(this, key, response);
         }
+
+        public BucketProtection ReadProtection(CancellationToken cancellation) => S3Protection.Read(this, cancellation);
+
+        public bool? ReadObjectLockEnabled(CancellationToken cancellation, out string error) => S3Protection.ReadObjectLockEnabled(this, cancellation, out error);
+
+        public ObjectLockState ReadLock(string key, string versionId, CancellationToken cancellation) => S3Protection.ReadLock(this, key, versionId, cancellation);
 
         public IReadOnlyList<StoreObjectVersion> ListVersions(CancellationToken cancellation)
         {
