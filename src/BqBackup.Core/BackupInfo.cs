@@ -48,6 +48,19 @@ namespace BqBackup
         /// </summary>
         public Storage.StoreSettings StoreSettings { get; set; }
 
+        /// <summary>
+        /// The store's version of the body this object stands for, as a versioned bucket's listing
+        /// with -IncludeDeleted reports it; reads (restore, test, copy) take that version. Null for a
+        /// folder and for a plain listing, where the key's current version is read.
+        /// </summary>
+        public string VersionId { get; set; }
+        /// <summary>
+        /// The body is not the key's current version: a delete marker hides it (deleted by someone, or
+        /// by expiry on a versioned bucket) or another version replaced it. Only -IncludeDeleted lists such backups.
+        /// </summary>
+        public bool Deleted { get; set; }
+        /// <summary>The sidecar version paired with <see cref="VersionId"/>; null for the current one.</summary>
+        internal string MetadataVersionId { get; set; }
         /// <summary>The S3 Object Lock mode of the body's current version (asked by -LockMode or the bucket's default retention); null when not locked, and for folders.</summary>
         public Locking.ObjectLockMode? LockMode { get; set; }
         /// <summary>Until when (UTC) that lock forbids deleting or overwriting the body; null when not locked.</summary>

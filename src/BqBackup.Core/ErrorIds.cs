@@ -87,6 +87,8 @@ namespace BqBackup
         public const string AgeIdentityRequired = "AgeIdentityRequired";
         /// <summary>The file's scrypt work factor is above the limit this reader accepts (22 by default). (InvalidData)</summary>
         public const string AgePassphraseWorkFactorTooHigh = "AgePassphraseWorkFactorTooHigh";
+        /// <summary>A backup version (VersionId) was asked of a store that keeps no versions, e.g. a folder. (InvalidArgument)</summary>
+        public const string VersionsNotSupported = "VersionsNotSupported";
 
         // S3 Object Lock and versioned buckets (src/BqBackup.Core/Locking).
         /// <summary>-LockMode/-LockDays/-LockUntil (or BQBACKUP_LOCK_*) half given, out of range, or asked of a folder. (InvalidArgument)</summary>

@@ -57,6 +57,8 @@ Describe 'The cmdlets'' parameters are their contract' {
         @{ Command = 'Get-BqBackup'; Name = 'ForcePathStyleAddressing'; Type = 'bool' }
         @{ Command = 'Get-BqBackup'; Name = 'BucketName'; Type = 'string' }
         @{ Command = 'Get-BqBackup'; Name = 'KeyPrefix'; Type = 'string' }
+        @{ Command = 'Get-BqBackup'; Name = 'IncludeDeleted'; Type = 'switch' }
+        @{ Command = 'Restore-BqBackup'; Name = 'VersionId'; Type = 'string' }
     ) {
         Get-Command $Command | Should -HaveParameter $Name -Type $Type
     }

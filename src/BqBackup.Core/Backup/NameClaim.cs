@@ -73,7 +73,7 @@ namespace BqBackup.Backup
         /// otherwise). A claim that is gone — the orphan clean-up removes sidecars older than 15 minutes
         /// that have no body, which a very long backup's claim looks like — is claimed again.
         /// </summary>
-        public void Confirm(byte[] sidecar, OperationContext ctx, Locking.ObjectLockState lockState = null)
+        public void Confirm(byte[] sidecar, OperationContext ctx, Locking.ObjectRetention lockState = null)
         {
             var holder = Holder(ctx.Cancellation, out var exists);
             if (!exists)
@@ -93,7 +93,7 @@ namespace BqBackup.Backup
         }
 
         /// <summary>The complete sidecar, locked as its body will be (the claim it replaces stays an unlocked older version).</summary>
-        private void Put(byte[] sidecar, bool overwrite, Locking.ObjectLockState lockState, OperationContext ctx)
+        private void Put(byte[] sidecar, bool overwrite, Locking.ObjectRetention lockState, OperationContext ctx)
         {
             if (lockState != null) ((Locking.ILockingStore)store).Put(MetadataName, sidecar, "application/json", overwrite, lockState, ctx.Cancellation);
             else store.Put(MetadataName, sidecar, "application/json", overwrite, ctx.Cancellation);

@@ -22,8 +22,17 @@ namespace BqBackup.Catalog
         }
 
         /// <summary>Every backup, newest first.</summary>
-        public IReadOnlyList<BackupInfo> List(OperationContext ctx)
+        public IReadOnlyList<BackupInfo> List(OperationContext ctx) => List(ctx, includeDeleted: false);
+
+        /// <summary>
+        /// Every backup, newest first; with <paramref name="includeDeleted"/> and a store that keeps
+        /// versions, also every body version that is not its key's current one (hidden by a delete
+        /// marker, or replaced), marked Deleted and carrying its VersionId, with the sidecar version
+        /// written closest in time to it. A store without versions lists as without the switch.
+        /// </summary>
+        public IReadOnlyList<BackupInfo> List(OperationContext ctx, bool includeDeleted)
         {
+            if (includeDeleted && store is IVersionedStore versioned) return ListVersions(versioned, ctx);
             var objects = store.List(ctx.Cancellation);
             var byKey = objects.ToDictionary(o => o.Key, StringComparer.Ordinal);
             var backups = new List<BackupInfo>();
@@ -57,6 +66,50 @@ namespace BqBackup.Catalog
             }
             Locking.BackupLocks.Fill(store, backups, ctx);
             return backups.OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
+        }
+
+        private IReadOnlyList<BackupInfo> ListVersions(IVersionedStore versioned, OperationContext ctx)
+        {
+            var versions = versioned.ListVersions(ctx.Cancellation);
+            var sidecars = versions.Where(v => !v.IsDeleteMarker).ToLookup(v => v.Key, StringComparer.Ordinal);
+            var backups = new List<BackupInfo>();
+            var now = ctx.UtcNow();
+            foreach (var body in versions)
+            {
+                ctx.ThrowIfCancelled();
+                if (body.IsDeleteMarker || !BackupNaming.TryParse(body.Key, out var origin, out var nameTime)) continue;
+                var info = new BackupInfo
+                {
+                    Name = body.Key,
+                    Destination = destination,
+                    Origin = origin,
+                    Timestamp = nameTime,
+                    Size = body.Size,
+                    LastModified = body.LastModified,
+                    Compressed = origin == BackupOrigin.BqBackup,
+                    Encrypted = BackupNaming.IsEncryptedName(body.Key),
+                    Status = BackupStatus.MissingMetadata,
+                    VersionId = body.VersionId,
+                    Deleted = !body.IsLatest,
+                };
+                MarkListed(info, store);
+                var metaKey = BackupNaming.MetadataNameFor(body.Key);
+                // The sidecar written with this body: the current one for a current body, else the
+                // version nearest in time (a backup writes both within seconds; a later replacement
+                // of the sidecar is not this body's).
+                var sidecar = body.IsLatest
+                    ? sidecars[metaKey].FirstOrDefault(v => v.IsLatest)
+                    : sidecars[metaKey].OrderBy(v => Math.Abs((v.LastModified - body.LastModified).Ticks)).FirstOrDefault();
+                if (sidecar != null)
+                {
+                    info.MetadataName = metaKey;
+                    info.MetadataVersionId = sidecar.IsLatest ? null : sidecar.VersionId;
+                    ApplyMetadata(info, ReadMetadata(metaKey, info.MetadataVersionId, ctx, out var problem), problem);
+                }
+                FlagClockSkew(info, now);
+                backups.Add(info);
+            }
+            return backups.OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ThenBy(b => b.Deleted).ToList();
         }
 
         /// <summary>The one backup <paramref name="name"/> names (see <see cref="FindOne"/>).</summary>
@@ -148,11 +201,13 @@ namespace BqBackup.Catalog
                     "Check -Destination; Get-BqBackup -Destination lists what it holds.");
         }
 
-        private BackupMetadata ReadMetadata(string key, OperationContext ctx, out string problem)
+        private BackupMetadata ReadMetadata(string key, OperationContext ctx, out string problem) => ReadMetadata(key, null, ctx, out problem);
+
+        private BackupMetadata ReadMetadata(string key, string versionId, OperationContext ctx, out string problem)
         {
             try
             {
-                using (var stream = store.OpenRead(key, ctx.Cancellation))
+                using (var stream = store.OpenRead(key, versionId, ctx.Cancellation))
                 using (var buffer = new MemoryStream())
                 {
                     // A sidecar is a few hundred bytes; anything huge is not one of ours.

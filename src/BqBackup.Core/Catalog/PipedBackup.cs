@@ -33,6 +33,17 @@ namespace BqBackup.Catalog
         public static BackupInfo Current(BackupInfo piped, IBackupStore store, string destination, OperationContext ctx)
         {
             if (piped.Listed) return piped;
+            if (!string.IsNullOrEmpty(piped.VersionId))
+            {
+                // A version (an Import-Csv row of Get-BqBackup -IncludeDeleted): exactly that one, or nothing.
+                if (!(store is IVersionedStore)) throw StoreReads.NoVersions(store, piped.Name, piped.VersionId);
+                var version = new BackupCatalog(store, destination).List(ctx, includeDeleted: true)
+                    .FirstOrDefault(b => string.Equals(b.Name, piped.Name, StringComparison.Ordinal) && string.Equals(b.VersionId, piped.VersionId, StringComparison.Ordinal));
+                if (version != null) return version;
+                throw new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
+                    $"There is no version '{piped.VersionId}' of the backup '{piped.Name}' in '{destination}'.", piped.Name,
+                    "Run Get-BqBackup -Destination ... -IncludeDeleted to see the versions the store keeps.");
+            }
             var listed = new BackupCatalog(store, destination).List(ctx);
             var ignoringCase = listed.Where(b => string.Equals(b.Name, piped.Name, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
             var found = listed.FirstOrDefault(b => string.Equals(b.Name, piped.Name, StringComparison.Ordinal))

@@ -31,7 +31,7 @@ namespace BqBackup.Encryption
             AgeHeader header;
             try
             {
-                using (var body = store.OpenRead(backup.Name, ctx.Cancellation))
+                using (var body = store.OpenBody(backup, ctx.Cancellation))
                     header = AgeHeader.Read(body, backup.Name);
             }
             catch (BqBackupException e) when (IsBodyFailure(e.ErrorId))

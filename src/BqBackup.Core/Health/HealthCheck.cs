@@ -111,6 +111,14 @@ namespace BqBackup.Health
             return health;
         }
 
+        /// <summary>Adds a warning found outside Evaluate (e.g. the newest backup not locked where the bucket locks): Healthy becomes Warning; Critical stays.</summary>
+        public static void AddWarning(BackupHealth health, string reason)
+        {
+            if (string.IsNullOrEmpty(reason)) return;
+            health.Reasons.Add(reason);
+            if (health.Status == HealthStatus.Healthy) health.Status = HealthStatus.Warning;
+        }
+
         /// <summary>Prometheus text exposition format, for node-exporter's textfile collector.</summary>
         public static string ToPrometheus(BackupHealth h)
         {

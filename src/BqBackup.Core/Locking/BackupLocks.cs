@@ -12,28 +12,6 @@ namespace BqBackup.Locking
     /// </summary>
     public static class BackupLocks
     {
-        /// <summary>
-        /// Refuses a lock that cannot be honoured before anything is written: a folder
-        /// (InvalidLockSetting), a bucket that reports no Object Lock (ObjectLockNotEnabled). Reads the
-        /// bucket's protection once, so parts carry the checksum a default retention needs.
-        /// </summary>
-        public static BucketProtection Prepare(IBackupStore store, ObjectLockOptions lockOptions, OperationContext ctx)
-        {
-            RequireLockable(store, lockOptions);
-            if (!(store is ILockingStore locking)) return null;
-            var protection = locking.ReadProtection(ctx.Cancellation);
-            if (lockOptions != null)
-            {
-                if (protection.ObjectLockEnabled == false) throw Storage.S3.S3ObjectLocks.NotEnabled((Storage.S3.S3Store)store, "");
-                ctx.WriteVerbose(protection.ObjectLockEnabled == true
-                    ? $"Locking the backup {lockOptions.Describe()}."
-                    : $"Locking the backup {lockOptions.Describe()}; the bucket would not say whether it has Object Lock, so the first write tells.");
-            }
-            else if (protection.LocksByDefault)
-                ctx.WriteVerbose($"The bucket's default retention locks every new object ({protection.DefaultMode} for {protection.DefaultPeriod.Value.TotalDays:F0} day(s)).");
-            return protection;
-        }
-
         /// <summary>A lock asked of a store that cannot lock anything (a folder) is InvalidLockSetting.</summary>
         public static void RequireLockable(IBackupStore store, ObjectLockOptions lockOptions)
         {
@@ -44,15 +22,36 @@ namespace BqBackup.Locking
         }
 
         /// <summary>
+        /// Refuses a lock that cannot be honoured before anything is written: a folder
+        /// (InvalidLockSetting), a bucket that reports no Object Lock (ObjectLockNotEnabled). A bucket
+        /// that will not say (no permission) is tried: its first locked write tells.
+        /// </summary>
+        public static void Prepare(IBackupStore store, ObjectLockOptions lockOptions, OperationContext ctx)
+        {
+            RequireLockable(store, lockOptions);
+            if (lockOptions == null) return;
+            var locking = (ILockingStore)store;
+            var enabled = locking.ReadObjectLockEnabled(ctx.Cancellation, out var error);
+            if (enabled == false) throw Storage.S3.S3ObjectLocks.NotEnabled((Storage.S3.S3Store)store, "");
+            ctx.WriteVerbose(enabled == true
+                ? $"Locking the backup {lockOptions.Describe()}."
+                : $"Locking the backup {lockOptions.Describe()}; the bucket would not say whether it has Object Lock ({error}), so the first write tells.");
+        }
+
+        /// <summary>The retention the key's version carries (null: none, or the key is gone).</summary>
+        internal static ObjectRetention Read(ILockingStore store, string key, string versionId, OperationContext ctx) =>
+            ObjectRetention.From(store.ReadLock(key, versionId, ctx.Cancellation));
+
+        /// <summary>
         /// After the commit: the lock the body and sidecar really carry. A lock weaker than
         /// <paramref name="wanted"/> is set on them (moto, and servers like it, ignore the lock
         /// headers of a multipart upload); one still missing after that is ObjectLockNotApplied.
         /// The body's lock goes into <paramref name="info"/>.
         /// </summary>
-        public static void Confirm(IBackupStore store, BackupInfo info, ObjectLockState wanted, OperationContext ctx)
+        public static void Confirm(IBackupStore store, BackupInfo info, ObjectRetention wanted, OperationContext ctx)
         {
             if (!(store is ILockingStore locking)) return;
-            ObjectLockState body;
+            ObjectRetention body;
             try
             {
                 body = Enforce(locking, info.Name, wanted, ctx);
@@ -68,31 +67,30 @@ namespace BqBackup.Locking
             if (body != null) ctx.WriteVerbose($"'{info.Name}' is locked: {body}.");
         }
 
-        private static ObjectLockState Enforce(ILockingStore store, string key, ObjectLockState wanted, OperationContext ctx)
+        private static ObjectRetention Enforce(ILockingStore store, string key, ObjectRetention wanted, OperationContext ctx)
         {
-            var actual = store.ReadLock(key, ctx.Cancellation);
+            var actual = Read(store, key, null, ctx);
             if (wanted == null || (actual != null && actual.Covers(wanted))) return actual;
             ctx.WriteVerbose($"'{key}' came back {(actual == null ? "unlocked" : "locked " + actual)}; setting {wanted} on it.");
             store.SetLock(key, null, wanted, ctx.Cancellation);
-            actual = store.ReadLock(key, ctx.Cancellation);
+            actual = Read(store, key, null, ctx);
             if (actual != null && actual.Covers(wanted)) return actual;
             throw new BqBackupException(ErrorIds.ObjectLockNotApplied, BqErrorCategory.WriteError,
                 $"'{key}' was stored in '{store.Location}' but is {(actual == null ? "not locked" : "locked only " + actual)}, not {wanted} as asked.", key,
                 "The backup itself is complete. Check that the bucket has Object Lock and the credentials hold s3:PutObjectRetention; Get-BqBackup shows each backup's LockedUntil.");
         }
 
-        /// <summary>Each listed body's lock (one HEAD each), on buckets that have Object Lock; others are left unlocked without asking.</summary>
+        /// <summary>Each listed body's lock (one HEAD each, of the version listed), on buckets that have Object Lock; others are left unlocked without asking.</summary>
         public static void Fill(IBackupStore store, IReadOnlyList<BackupInfo> backups, OperationContext ctx)
         {
             if (!(store is ILockingStore locking) || backups.Count == 0) return;
-            var protection = locking.ReadProtection(ctx.Cancellation);
-            if (protection.ObjectLockEnabled == false) return;
+            if (locking.ReadObjectLockEnabled(ctx.Cancellation, out _) == false) return;
             foreach (var backup in backups)
             {
                 ctx.ThrowIfCancelled();
                 try
                 {
-                    var state = locking.ReadLock(backup.Name, ctx.Cancellation);
+                    var state = Read(locking, backup.Name, backup.VersionId, ctx);
                     backup.LockMode = state?.Mode;
                     backup.LockedUntil = state?.RetainUntilUtc;
                 }
@@ -100,6 +98,22 @@ namespace BqBackup.Locking
                 {
                     ctx.WriteVerbose($"Could not read the lock of '{backup.Name}': {e.Message}");
                 }
+            }
+        }
+
+        /// <summary>Whether deleting a key in this store leaves its old version (versioning on or suspended); null when the store would not say.</summary>
+        public static bool? KeepsVersions(IBackupStore store, OperationContext ctx)
+        {
+            if (!(store is ILockingStore locking)) return false;
+            try
+            {
+                var versioning = locking.ReadProtection(ctx.Cancellation).Versioning;
+                return versioning == null ? (bool?)null : versioning == "Enabled" || versioning == "Suspended";
+            }
+            catch (BqBackupException e)
+            {
+                ctx.WriteVerbose($"Could not read whether '{store.Location}' keeps versions: {e.Message}");
+                return null;
             }
         }
     }

@@ -20,8 +20,8 @@ namespace BqBackup.Locking
         public DateTime? Until { get; set; }
 
         /// <summary>The date body and sidecar are locked until, for a backup taken at <paramref name="takenAtUtc"/>.</summary>
-        public ObjectLockState For(DateTime takenAtUtc) =>
-            new ObjectLockState(Mode, WholeSecond(Until?.ToUniversalTime() ?? takenAtUtc.ToUniversalTime().AddDays(Days.Value)));
+        public ObjectRetention For(DateTime takenAtUtc) =>
+            new ObjectRetention(Mode, WholeSecond(Until?.ToUniversalTime() ?? takenAtUtc.ToUniversalTime().AddDays(Days.Value)));
 
         /// <summary>Stores keep retain-until dates to the second: rounded up, what is read back is what was asked.</summary>
         private static DateTime WholeSecond(DateTime utc)
@@ -45,7 +45,7 @@ namespace BqBackup.Locking
                 var modeText = env.Get(ModeVariable);
                 var daysText = env.Get(DaysVariable);
                 if (string.IsNullOrWhiteSpace(modeText) && string.IsNullOrWhiteSpace(daysText)) return null;
-                if (string.IsNullOrWhiteSpace(modeText) || !ObjectLockState.TryParseMode(modeText.Trim(), out var fromEnv))
+                if (string.IsNullOrWhiteSpace(modeText) || !ObjectRetention.TryParseMode(modeText.Trim(), out var fromEnv))
                     throw Invalid($"{ModeVariable}='{modeText}' is not Governance or Compliance.", modeText, $"Set {ModeVariable} to Governance or Compliance, and {DaysVariable} to a number of days.");
                 if (!int.TryParse(daysText?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var envDays))
                     throw Invalid($"{DaysVariable}='{daysText}' is not a whole number of days.", daysText, $"Set {DaysVariable} to the days each backup stays locked, e.g. 30.");

@@ -72,7 +72,7 @@ namespace BqBackup.Restore
             try
             {
                 CodecResult decoded;
-                using (var body = store.OpenRead(backup.Name, ctx.Cancellation))
+                using (var body = store.OpenBody(backup, ctx.Cancellation))
                 using (var opened = EncryptedBodyReader.Open(body, backup, decryption, ctx))
                 {
                     decoded = GzipCodec.Decompress(opened.Content, backup.Size, output, ctx, activity, backup.Name, limit, TooLarge);

@@ -58,7 +58,7 @@ namespace BqBackup.Restore
                 ? "no database exists there yet"
                 : "moving aside " + string.Join(", ", existing.Select(f => $"'{System.IO.Path.GetFileName(f)}' to '{System.IO.Path.GetFileName(f)}.corrupted-{stamp}'"));
             var where = real == System.IO.Path.GetFullPath(targetPath) ? $"'{real}'" : $"'{real}' (where the link '{targetPath}' leads; the link stays)";
-            return $"Replace the database {where} with backup '{backup.Name}' taken {backup.Timestamp:yyyy-MM-dd HH:mm:ss} UTC ({backup.Counts?.ToString() ?? "counts unknown"}), {aside}.";
+            return $"Replace the database {where} with backup '{backup.Name}'{(backup.VersionId != null ? $" (version '{backup.VersionId}'{(backup.Deleted ? ", deleted" : "")})" : "")} taken {backup.Timestamp:yyyy-MM-dd HH:mm:ss} UTC ({backup.Counts?.ToString() ?? "counts unknown"}), {aside}.";
         }
 
         public static RestoreResult Run(BackupInfo backup, IBackupStore store, string targetPath, RestoreOptions options, OperationContext ctx)
@@ -119,6 +119,7 @@ namespace BqBackup.Restore
                         ResolvedPath = real,
                         BackupName = backup.Name,
                         Destination = backup.Destination,
+                        BackupVersionId = backup.VersionId,
                         BackupTimestamp = backup.Timestamp,
                         DatabaseSize = decoded.RawBytes,
                         Sha256 = decoded.Sha256,

@@ -19,6 +19,8 @@ namespace BqBackup.Restore
         public string ResolvedPath { get; set; }
         public string BackupName { get; set; }
         public string Destination { get; set; }
+        /// <summary>The store version the database came from (a backup listed by Get-BqBackup -IncludeDeleted); null for the key's current version.</summary>
+        public string BackupVersionId { get; set; }
         public DateTime BackupTimestamp { get; set; }
         public long DatabaseSize { get; set; }
         public string Sha256 { get; set; }

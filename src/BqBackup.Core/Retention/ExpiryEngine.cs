@@ -52,7 +52,7 @@ namespace BqBackup.Retention
             removal = removal ?? RemovalOptions.Default;
             if (onlyThese == null) RemoveOrphanedSidecars(store, DateTime.UtcNow, confirm, ctx, includeBunqueueBackups);
             // What a delete does here decides what -WhatIf and -Confirm say: hide (versioned bucket) or remove.
-            var protection = (store as ILockingStore)?.ReadProtection(ctx.Cancellation);
+            var keepsVersions = BackupLocks.KeepsVersions(store, ctx);
             var outcomes = new List<ExpiryOutcome>();
             foreach (var decision in decisions)
             {
@@ -65,7 +65,7 @@ namespace BqBackup.Retention
                     try { result.LockExtendedUntil = ExtendLock(decision.Backup, locking, removal.ExtendLock, confirm, ctx); }
                     catch (BqBackupException e) { result.Error = e; }
                 }
-                if (!decision.Keep && confirm($"{decision.Backup.Name} in {store.Location}", $"{DescribeRemoval(protection, removal)} ({decision.Reason})"))
+                if (!decision.Keep && confirm($"{decision.Backup.Name} in {store.Location}", $"{DescribeRemoval(keepsVersions, removal)} ({decision.Reason})"))
                 {
                     try
                     {
@@ -90,9 +90,9 @@ namespace BqBackup.Retention
         }
 
         /// <summary>The ShouldProcess action for an expired backup: what the delete will really do on this store.</summary>
-        public static string DescribeRemoval(BucketProtection protection, RemovalOptions removal)
+        public static string DescribeRemoval(bool? keepsVersions, RemovalOptions removal)
         {
-            if (protection?.KeepsVersions != true) return "Remove backup";
+            if (keepsVersions != true) return "Remove backup";
             return removal.PurgeVersions || removal.BypassGovernance
                 ? "Remove backup and every version of it no lock protects"
                 : "Hide backup behind a delete marker (versioned bucket: its data stays as a noncurrent version)";
@@ -107,12 +107,12 @@ namespace BqBackup.Retention
         {
             var now = ctx.UtcNow();
             var wanted = extend.For(now);
-            var current = store.ReadLock(backup.Name, ctx.Cancellation);
+            var current = BackupLocks.Read(store, backup.Name, null, ctx);
             if (current != null && current.RetainUntilUtc >= wanted.RetainUntilUtc && (current.Mode == Locking.ObjectLockMode.Compliance || extend.Mode == Locking.ObjectLockMode.Governance))
                 return null;
             var mode = current?.Mode == Locking.ObjectLockMode.Compliance ? Locking.ObjectLockMode.Compliance : extend.Mode;
             var until = current != null && current.RetainUntilUtc > wanted.RetainUntilUtc ? current.RetainUntilUtc : wanted.RetainUntilUtc;
-            var target = new ObjectLockState(mode, until);
+            var target = new ObjectRetention(mode, until);
             if (!confirm($"{backup.Name} in {store.Location}", $"Extend its lock to {target} (a long-term keeper)")) return null;
             store.SetLock(backup.Name, null, target, ctx.Cancellation);
             var metaName = BackupNaming.MetadataNameFor(backup.Name);
@@ -166,13 +166,14 @@ namespace BqBackup.Retention
             if (store is ILockingStore locking)
             {
                 var now = ctx.UtcNow();
-                foreach (var key in new[] { backup.Name, metaName })
+                // The sidecar only where one was listed: a backup without one has no sidecar to read.
+                foreach (var key in backup.MetadataName != null ? new[] { backup.Name, metaName } : new[] { backup.Name })
                 {
-                    var current = locking.ReadLock(key, ctx.Cancellation);
-                    if (current != null && current.IsActive(now) && !(removal.BypassGovernance && current.Mode == Locking.ObjectLockMode.Governance))
+                    var current = locking.ReadLock(key, null, ctx.Cancellation);
+                    if (current.IsLockedAt(now) && !Bypasses(current, removal))
                         throw Storage.S3.S3ObjectLocks.Locked(store, key, null, current);
                 }
-                if ((removal.PurgeVersions || removal.BypassGovernance) && locking.ReadProtection(ctx.Cancellation).KeepsVersions)
+                if ((removal.PurgeVersions || removal.BypassGovernance) && BackupLocks.KeepsVersions(store, ctx) == true)
                 {
                     // Versions first, the current one first of all: refused there, nothing has changed.
                     var left = 0;
@@ -207,6 +208,10 @@ namespace BqBackup.Retention
             return result;
         }
 
+        /// <summary>A Governance retention without a legal hold gives way to -BypassGovernanceRetention; nothing else does.</summary>
+        private static bool Bypasses(ObjectLockState state, RemovalOptions removal) =>
+            removal.BypassGovernance && state.Mode == "GOVERNANCE" && !state.LegalHold;
+
         /// <summary>
         /// Deletes every version of the key that no lock protects, then its delete markers, but only
         /// once no version is left: a marker removed above a locked version would bring it back as
@@ -219,11 +224,11 @@ namespace BqBackup.Retention
             foreach (var version in versions.Where(v => !v.IsDeleteMarker))
             {
                 ctx.ThrowIfCancelled();
-                var lockState = store.ReadVersionLock(key, version.VersionId, ctx.Cancellation);
+                var lockState = store.ReadLock(key, version.VersionId, ctx.Cancellation);
                 var bypass = false;
-                if (lockState != null && lockState.IsActive(nowUtc))
+                if (lockState.IsLockedAt(nowUtc))
                 {
-                    if (!(bypassGovernance && lockState.Mode == Locking.ObjectLockMode.Governance))
+                    if (!Bypasses(lockState, new RemovalOptions { BypassGovernance = bypassGovernance }))
                     {
                         // Never a delete the lock forbids: the version stays, and a later run takes it.
                         ctx.WriteVerbose($"Left version {version.VersionId} of '{key}': locked ({lockState}).");

@@ -39,6 +39,13 @@ namespace BqBackup.Commands
         [Parameter(ParameterSetName = "At", Mandatory = true)]
         public DateTime At { get; set; }
 
+        /// <summary>
+        /// Also the backups a delete marker hides in a versioned bucket (deleted by a person, a script
+        /// or an attacker) and versions another write replaced, each with its VersionId and Deleted set.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter IncludeDeleted { get; set; }
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -57,7 +64,11 @@ namespace BqBackup.Commands
             try
             {
                 using (var store = OpenStore(destination, createFolder: false))
-                    backups = Guard(() => new BackupCatalog(store, destination).List(Context()));
+                {
+                    if (IncludeDeleted && !(store is Storage.IVersionedStore))
+                        WriteVerbose($"'{destination}' keeps no versions (only S3 buckets do): -IncludeDeleted finds nothing more there.");
+                    backups = Guard(() => new BackupCatalog(store, destination).List(Context(), IncludeDeleted));
+                }
             }
             catch (BqBackupException e)
             {

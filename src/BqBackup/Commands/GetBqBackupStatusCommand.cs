@@ -54,6 +54,7 @@ namespace BqBackup.Commands
                     var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     var record = StatusRecord.Read(store, ctx);
                     var health = HealthCheck.Evaluate(destination, backups, record, interval, SizeAnomalyFactor, ctx.UtcNow());
+                    HealthCheck.AddWarning(health, Guard(() => Protection.DestinationPosture.NewestNotLockedReason(store, backups, ctx)));
                     if (AsPrometheus) WriteObject(HealthCheck.ToPrometheus(health));
                     else WriteObject(health);
                 }

@@ -105,8 +105,8 @@ namespace BqBackup.Commands
                     var ctx = Context();
                     var listing = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     var removal = new RemovalOptions { PurgeVersions = PurgeVersions, BypassGovernance = BypassGovernanceRetention };
-                    var protection = Guard(() => (store as Locking.ILockingStore)?.ReadProtection(ctx.Cancellation));
-                    var action = protection?.KeepsVersions == true ? ExpiryEngine.DescribeRemoval(protection, removal) + ", and its sidecar" : "Remove backup and its sidecar";
+                    var keepsVersions = Locking.BackupLocks.KeepsVersions(store, ctx);
+                    var action = keepsVersions == true ? ExpiryEngine.DescribeRemoval(keepsVersions, removal) + ", and its sidecar" : "Remove backup and its sidecar";
                     if (BypassGovernanceRetention) action += ", bypassing a Governance lock";
                     foreach (var backup in select(listing))
                     {

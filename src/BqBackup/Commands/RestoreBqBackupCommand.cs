@@ -44,6 +44,14 @@ namespace BqBackup.Commands
         [ArgumentCompleter(typeof(Completion.BackupNameCompleter))]
         public string Name { get; set; }
 
+        /// <summary>
+        /// The store version of the backup named by -Name (a VersionId that Get-BqBackup -IncludeDeleted
+        /// listed, e.g. from an Import-Csv row): that version is read, also when a delete marker hides it.
+        /// </summary>
+        // No ValidateNotNullOrEmpty: a piped backup's empty VersionId (a current version) must not stop its binding by value.
+        [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+        public string VersionId { get; set; }
+
         [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
         public SwitchParameter Latest { get; set; }
 
@@ -122,7 +130,11 @@ namespace BqBackup.Commands
             }
             var destination = DestinationFor(Destination);
             if (destination == null) return;
-            requests.Add(new Request { Target = target, Destination = destination, Name = Name, Carried = StoreSettings });
+            // One version of one backup is found as a piped backup of that name and version is.
+            if (!string.IsNullOrEmpty(VersionId))
+                requests.Add(new Request { Target = target, Piped = new BackupInfo { Name = Name, Destination = destination, VersionId = VersionId, StoreSettings = StoreSettings } });
+            else
+                requests.Add(new Request { Target = target, Destination = destination, Name = Name, Carried = StoreSettings });
         }
 
         protected override void EndProcessing()

@@ -86,12 +86,12 @@ namespace BqBackup.Tests.Retention
         [Fact]
         public void A_lock_read_back_covers_what_was_asked_only_if_as_late_and_as_strict()
         {
-            var asked = new ObjectLockState(ObjectLockMode.Compliance, Now);
-            Assert.True(new ObjectLockState(ObjectLockMode.Compliance, Now).Covers(asked));
-            Assert.True(new ObjectLockState(ObjectLockMode.Compliance, Now.AddDays(1)).Covers(asked));
-            Assert.False(new ObjectLockState(ObjectLockMode.Governance, Now.AddDays(1)).Covers(asked));
-            Assert.False(new ObjectLockState(ObjectLockMode.Compliance, Now.AddSeconds(-2)).Covers(asked));
-            Assert.True(new ObjectLockState(ObjectLockMode.Compliance, Now).Covers(new ObjectLockState(ObjectLockMode.Governance, Now)));
+            var asked = new ObjectRetention(ObjectLockMode.Compliance, Now);
+            Assert.True(new ObjectRetention(ObjectLockMode.Compliance, Now).Covers(asked));
+            Assert.True(new ObjectRetention(ObjectLockMode.Compliance, Now.AddDays(1)).Covers(asked));
+            Assert.False(new ObjectRetention(ObjectLockMode.Governance, Now.AddDays(1)).Covers(asked));
+            Assert.False(new ObjectRetention(ObjectLockMode.Compliance, Now.AddSeconds(-2)).Covers(asked));
+            Assert.True(new ObjectRetention(ObjectLockMode.Compliance, Now).Covers(new ObjectRetention(ObjectLockMode.Governance, Now)));
         }
 
         private static BqBackup.Storage.IEnvironment Env(params (string, string)[] pairs) =>

@@ -15,7 +15,7 @@ namespace BqBackup.Storage.S3
     internal sealed class RangedReadStream : Stream
     {
         private readonly S3Store store;
-        private readonly string key, fullKey;
+        private readonly string key, fullKey, versionId;
         private readonly long length;
         private readonly int rangeSize;
         private readonly int ahead;
@@ -28,11 +28,12 @@ namespace BqBackup.Storage.S3
         private int currentPosition;
         private long position;
 
-        public RangedReadStream(S3Store store, string key, string fullKey, long length, int rangeSize, int ahead, CancellationToken cancellation)
+        public RangedReadStream(S3Store store, string key, string fullKey, string versionId, long length, int rangeSize, int ahead, CancellationToken cancellation)
         {
             this.store = store;
             this.key = key;
             this.fullKey = fullKey;
+            this.versionId = versionId;
             this.length = length;
             this.rangeSize = rangeSize;
             this.ahead = Math.Max(1, ahead);
@@ -63,7 +64,7 @@ namespace BqBackup.Storage.S3
 
         private async Task<ArraySegment<byte>> Fetch(long start, long end)
         {
-            var request = new GetObjectRequest { BucketName = store.Bucket, Key = fullKey, ByteRange = new ByteRange(start, end) };
+            var request = new GetObjectRequest { BucketName = store.Bucket, Key = fullKey, VersionId = versionId, ByteRange = new ByteRange(start, end) };
             using (var response = await store.Client.GetObjectAsync(request, cancellation).ConfigureAwait(false))
             {
                 var length = (int)(end - start + 1);

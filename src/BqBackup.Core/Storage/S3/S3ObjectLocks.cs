@@ -10,10 +10,9 @@ using BqBackup.Locking;
 namespace BqBackup.Storage.S3
 {
     /// <summary>
-    /// Object Lock and versions on S3: the bucket's protection, the lock of a key (read from HEAD,
-    /// which every server that locks reports; GetObjectRetention is not relied on), retention set
-    /// on a version, version listings and deletes of one version. Errors a lock causes get their
-    /// own ErrorIds: ObjectLockNotEnabled, ObjectLocked, GovernanceBypassDenied.
+    /// Object Lock writes and version deletes on S3 (locks are read from HEAD by S3Protection):
+    /// retention set on a version, the versions of one key, deletes of one version. Errors a lock
+    /// causes get their own ErrorIds: ObjectLockNotEnabled, ObjectLocked, GovernanceBypassDenied.
     /// </summary>
     internal static class S3ObjectLocks
     {
@@ -23,79 +22,7 @@ namespace BqBackup.Storage.S3
             using (var md5 = MD5.Create()) return Convert.ToBase64String(md5.ComputeHash(content, offset, count));
         }
 
-        public static BucketProtection ReadProtection(S3Store store, CancellationToken cancellation)
-        {
-            var result = new BucketProtection();
-            try
-            {
-                var versioning = store.Client.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = store.Bucket }, cancellation).GetAwaiter().GetResult();
-                var status = versioning.VersioningConfig?.Status?.Value;
-                result.Versioning = string.IsNullOrEmpty(status) || status == "Off" ? "Off" : status;
-            }
-            catch (Exception e) when (!(e is OperationCanceledException) && !IsBucketMissing(e))
-            {
-                result.Versioning = null; // not allowed to ask, or a server without the call
-            }
-            try
-            {
-                var config = store.Client.GetObjectLockConfigurationAsync(new GetObjectLockConfigurationRequest { BucketName = store.Bucket }, cancellation)
-                    .GetAwaiter().GetResult().ObjectLockConfiguration;
-                result.ObjectLockEnabled = config?.ObjectLockEnabled?.Value == "Enabled";
-                var retention = config?.Rule?.DefaultRetention;
-                if (result.ObjectLockEnabled == true && retention?.Mode != null && ObjectLockState.TryParseMode(retention.Mode.Value, out var mode))
-                {
-                    var days = (retention.Days ?? 0) + (retention.Years ?? 0) * 365;
-                    if (days > 0)
-                    {
-                        result.DefaultMode = mode;
-                        result.DefaultPeriod = TimeSpan.FromDays(days);
-                    }
-                }
-            }
-            catch (AmazonS3Exception e) when (e.ErrorCode == "ObjectLockConfigurationNotFoundError")
-            {
-                result.ObjectLockEnabled = false;
-            }
-            catch (Exception e) when (!(e is OperationCanceledException) && !IsBucketMissing(e))
-            {
-                result.ObjectLockEnabled = null;
-            }
-            return result;
-        }
-
-        private static bool IsBucketMissing(Exception e) => e is AmazonS3Exception s3 && s3.ErrorCode == "NoSuchBucket";
-
-        public static ObjectLockState ReadLock(S3Store store, string key, string versionId, CancellationToken cancellation)
-        {
-            GetObjectMetadataResponse meta;
-            try
-            {
-                meta = store.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = store.Bucket, Key = store.FullKey(key), VersionId = versionId }, cancellation)
-                    .GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (S3Errors.IsNotFound(e) && !IsBucketMissing(e))
-            {
-                return null;
-            }
-            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception e)
-            {
-                throw S3Errors.Map(store, "read the lock of", key, e);
-            }
-            return FromHeaders(meta.ObjectLockMode?.Value, meta.ObjectLockRetainUntilDate);
-        }
-
-        internal static ObjectLockState FromHeaders(string mode, DateTime? until)
-        {
-            if (string.IsNullOrEmpty(mode) || !until.HasValue || !ObjectLockState.TryParseMode(mode, out var parsed)) return null;
-            var utc = until.Value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(until.Value, DateTimeKind.Utc) : until.Value.ToUniversalTime();
-            return new ObjectLockState(parsed, utc);
-        }
-
-        public static void SetLock(S3Store store, string key, string versionId, ObjectLockState lockState, CancellationToken cancellation) =>
+        public static void SetLock(S3Store store, string key, string versionId, ObjectRetention lockState, CancellationToken cancellation) =>
             S3Errors.Call(store, "lock", key, () => store.Client.PutObjectRetentionAsync(new PutObjectRetentionRequest
             {
                 BucketName = store.Bucket, Key = store.FullKey(key), VersionId = versionId,
@@ -169,7 +96,9 @@ namespace BqBackup.Storage.S3
         public static BqBackupException Locked(IBackupStore store, string key, string versionId, ObjectLockState lockState) =>
             new BqBackupException(ErrorIds.ObjectLocked, BqErrorCategory.PermissionDenied,
                 $"'{key}'{(versionId != null ? $" (version {versionId})" : "")} in '{store.Location}' is locked{(lockState != null ? $" ({lockState})" : "")}; it was not deleted.", key,
-                lockState?.Mode == Locking.ObjectLockMode.Governance
+                lockState?.LegalHold == true
+                    ? "A legal hold protects it until someone with s3:PutObjectLegalHold lifts it; expiry takes it on the first run after."
+                    : lockState?.Mode == "GOVERNANCE"
                     ? "Wait until the lock ends (expiry removes it on the first run after), or remove it with -BypassGovernanceRetention using credentials that hold s3:BypassGovernanceRetention."
                     : "Wait until the lock ends: nobody can delete a Compliance-locked version earlier. Expiry removes it on the first run after.");
 

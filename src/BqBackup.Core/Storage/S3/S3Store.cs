@@ -13,7 +13,7 @@ namespace BqBackup.Storage.S3
     /// multipart upload, which stays invisible until completed; every PUT and part is sent without
     /// aws-chunked encoding, which non-AWS servers store verbatim inside the object.
     /// </summary>
-    public sealed class S3Store : IBackupStore, Locking.ILockingStore
+    public sealed class S3Store : IBackupStore, IVersionedStore, IStoreProtection, Locking.ILockingStore
     {
         // 6 MiB doubling every 1,000 parts reaches 5.8 TiB by part 10,000, past S3's 5 TiB object limit;
         // (parts in flight + 1) x 6 MiB is the upload's whole memory.
@@ -78,12 +78,15 @@ namespace BqBackup.Storage.S3
             return result;
         }
 
-        public StoreObject Stat(string key, CancellationToken cancellation)
+        public StoreObject Stat(string key, CancellationToken cancellation) => Stat(key, null, cancellation);
+
+        /// <summary>Null when the key (at that version, when one is given) does not exist.</summary>
+        internal StoreObject Stat(string key, string versionId, CancellationToken cancellation)
         {
             var full = FullKey(key);
             try
             {
-                var meta = Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = full }, cancellation).GetAwaiter().GetResult();
+                var meta = Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = full, VersionId = versionId }, cancellation).GetAwaiter().GetResult();
                 return new StoreObject(key, meta.ContentLength, new DateTimeOffset(DateTime.SpecifyKind(meta.LastModified ?? DateTime.MinValue, DateTimeKind.Utc)));
             }
             catch (Exception e) when (S3Errors.IsNotFound(e) && !(e is AmazonS3Exception s3 && s3.ErrorCode == "NoSuchBucket"))
@@ -100,18 +103,54 @@ namespace BqBackup.Storage.S3
             }
         }
 
-        public Stream OpenRead(string key, CancellationToken cancellation)
+        public Stream OpenRead(string key, CancellationToken cancellation) => OpenVersion(key, null, cancellation);
+
+        Stream IVersionedStore.OpenRead(string key, string versionId, CancellationToken cancellation) =>
+            OpenVersion(key, versionId ?? throw new ArgumentNullException(nameof(versionId)), cancellation);
+
+        private Stream OpenVersion(string key, string versionId, CancellationToken cancellation)
         {
             var full = FullKey(key);
-            var stat = Stat(key, cancellation);
+            var stat = Stat(key, versionId, cancellation);
             if (stat == null)
                 throw new BqBackupException(ErrorIds.BackupNotFound, BqErrorCategory.ObjectNotFound,
-                    $"'{key}' does not exist in '{Location}'.", key, "List the backups with Get-BqBackup and pick an existing name.");
+                    versionId == null ? $"'{key}' does not exist in '{Location}'." : $"'{key}' has no version '{versionId}' in '{Location}' (or it is a delete marker).", key,
+                    versionId == null ? "List the backups with Get-BqBackup and pick an existing name." : "List the backups with Get-BqBackup -IncludeDeleted and pick one of the versions it shows.");
             // Below two parts a single request is as fast and simpler; above, ranges in parallel.
             if (stat.Size > 2L * MinimumPartSize)
-                return new RangedReadStream(this, key, full, stat.Size, MinimumPartSize, PartsInFlight, cancellation);
-            var response = S3Errors.Call(this, "read", key, () => Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = full }, cancellation), cancellation);
+                return new RangedReadStream(this, key, full, versionId, stat.Size, MinimumPartSize, PartsInFlight, cancellation);
+            var response = S3Errors.Call(this, "read", key, () => Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = full, VersionId = versionId }, cancellation), cancellation);
             return new ResponseStream(this, key, response);
+        }
+
+        public BucketProtection ReadProtection(CancellationToken cancellation) => S3Protection.Read(this, cancellation);
+
+        public bool? ReadObjectLockEnabled(CancellationToken cancellation, out string error) => S3Protection.ReadObjectLockEnabled(this, cancellation, out error);
+
+        public ObjectLockState ReadLock(string key, string versionId, CancellationToken cancellation) => S3Protection.ReadLock(this, key, versionId, cancellation);
+
+        public IReadOnlyList<StoreObjectVersion> ListVersions(CancellationToken cancellation)
+        {
+            var result = new List<StoreObjectVersion>();
+            string keyMarker = null, versionMarker = null;
+            do
+            {
+                var request = new ListVersionsRequest { BucketName = Bucket, Prefix = Prefix, Delimiter = "/", KeyMarker = keyMarker, VersionIdMarker = versionMarker };
+                var page = S3Errors.Call(this, "list versions", null, () => Client.ListVersionsAsync(request, cancellation), cancellation);
+                foreach (var v in page.Versions ?? new List<S3ObjectVersion>())
+                {
+                    if (v.Key == null || !v.Key.StartsWith(Prefix, StringComparison.Ordinal)) continue;
+                    var key = v.Key.Substring(Prefix.Length);
+                    // A hostile or broken listing never yields a name that could escape a download folder.
+                    if (!StoreKeys.IsSafe(key)) continue;
+                    result.Add(new StoreObjectVersion(key, v.VersionId, v.Size ?? 0,
+                        new DateTimeOffset(DateTime.SpecifyKind(v.LastModified ?? DateTime.MinValue, DateTimeKind.Utc).ToUniversalTime()), v.IsLatest == true, v.IsDeleteMarker == true));
+                }
+                var more = page.IsTruncated == true;
+                keyMarker = more ? page.NextKeyMarker : null;
+                versionMarker = more ? page.NextVersionIdMarker : null;
+            } while (keyMarker != null);
+            return result;
         }
 
         public void Put(string key, byte[] content, string contentType, bool overwrite, CancellationToken cancellation) =>
@@ -121,7 +160,7 @@ namespace BqBackup.Storage.S3
         /// Every PUT carries Content-MD5: Object Lock (asked for here, or a bucket's default
         /// retention) refuses a write without a content checksum.
         /// </summary>
-        public void Put(string key, byte[] content, string contentType, bool overwrite, Locking.ObjectLockState lockState, CancellationToken cancellation)
+        public void Put(string key, byte[] content, string contentType, bool overwrite, Locking.ObjectRetention lockState, CancellationToken cancellation)
         {
             var full = FullKey(key);
             // If-None-Match: * makes the refusal atomic where the server honours it (AWS S3 since 2024,
@@ -169,24 +208,19 @@ namespace BqBackup.Storage.S3
         public IStoreUpload BeginUpload(string key, string contentType, CancellationToken cancellation) =>
             new S3Upload(this, key, FullKey(key), contentType, null, cancellation);
 
-        public IStoreUpload BeginUpload(string key, string contentType, Locking.ObjectLockState lockState, CancellationToken cancellation) =>
+        public IStoreUpload BeginUpload(string key, string contentType, Locking.ObjectRetention lockState, CancellationToken cancellation) =>
             new S3Upload(this, key, FullKey(key), contentType, lockState, cancellation);
 
-        /// <summary>Set once the bucket reported a default retention: every part then carries Content-MD5 too.</summary>
-        internal bool LocksByDefault { get; private set; }
+        private bool? bucketLocks;
 
-        public Locking.BucketProtection ReadProtection(CancellationToken cancellation)
+        /// <summary>Whether the bucket has Object Lock (asked once): then every part carries Content-MD5, which a default retention requires.</summary>
+        internal bool BucketLocks(CancellationToken cancellation)
         {
-            var protection = S3ObjectLocks.ReadProtection(this, cancellation);
-            LocksByDefault = protection.LocksByDefault;
-            return protection;
+            if (!bucketLocks.HasValue) bucketLocks = ReadObjectLockEnabled(cancellation, out _) == true;
+            return bucketLocks.Value;
         }
 
-        public Locking.ObjectLockState ReadLock(string key, CancellationToken cancellation) => S3ObjectLocks.ReadLock(this, key, null, cancellation);
-
-        public Locking.ObjectLockState ReadVersionLock(string key, string versionId, CancellationToken cancellation) => S3ObjectLocks.ReadLock(this, key, versionId, cancellation);
-
-        public void SetLock(string key, string versionId, Locking.ObjectLockState lockState, CancellationToken cancellation) =>
+        public void SetLock(string key, string versionId, Locking.ObjectRetention lockState, CancellationToken cancellation) =>
             S3ObjectLocks.SetLock(this, key, versionId, lockState, cancellation);
 
         public Locking.KeyDeletion DeleteKey(string key, CancellationToken cancellation) => S3ObjectLocks.DeleteKey(this, key, cancellation);

@@ -28,9 +28,9 @@ namespace BqBackup.Storage.S3
         private string uploadId;
         private bool committed;
         private State.InFlightTicket inFlight = State.InFlightTicket.None;
-        private readonly Locking.ObjectLockState lockState;
+        private readonly Locking.ObjectRetention lockState;
 
-        public S3Upload(S3Store store, string key, string fullKey, string contentType, Locking.ObjectLockState lockState, CancellationToken cancellation)
+        public S3Upload(S3Store store, string key, string fullKey, string contentType, Locking.ObjectRetention lockState, CancellationToken cancellation)
         {
             this.lockState = lockState;
             this.store = store;
@@ -91,7 +91,7 @@ namespace BqBackup.Storage.S3
             var length = bufferLength;
             var body = new MemoryStream(array, 0, bufferLength, writable: false);
             // Object Lock refuses parts without a content checksum; elsewhere MD5 would only cost time.
-            var checksummed = lockState != null || store.LocksByDefault;
+            var checksummed = lockState != null || store.BucketLocks(cancellation);
             slots.Wait(cancellation);
             buffer = null;
             bufferLength = 0;

@@ -3,10 +3,10 @@ using System.Globalization;
 
 namespace BqBackup.Locking
 {
-    /// <summary>The lock one object version carries, as the store reports it (HEAD) or as a write asks for it.</summary>
-    public sealed class ObjectLockState
+    /// <summary>A retention (mode and date) as a write asks for it, or as read back from a version's <see cref="Storage.ObjectLockState"/>.</summary>
+    public sealed class ObjectRetention
     {
-        public ObjectLockState(ObjectLockMode mode, DateTime retainUntilUtc)
+        public ObjectRetention(ObjectLockMode mode, DateTime retainUntilUtc)
         {
             Mode = mode;
             RetainUntilUtc = DateTime.SpecifyKind(retainUntilUtc.ToUniversalTime(), DateTimeKind.Utc);
@@ -19,11 +19,15 @@ namespace BqBackup.Locking
         public bool IsActive(DateTime nowUtc) => RetainUntilUtc > nowUtc.ToUniversalTime();
 
         /// <summary>At least as strong as <paramref name="wanted"/>: as late (to the second stores keep), and Compliance where Compliance was asked.</summary>
-        public bool Covers(ObjectLockState wanted) =>
+        public bool Covers(ObjectRetention wanted) =>
             wanted == null || (RetainUntilUtc >= wanted.RetainUntilUtc.AddSeconds(-1) && (wanted.Mode == ObjectLockMode.Governance || Mode == ObjectLockMode.Compliance));
 
         /// <summary>S3's spelling of the mode (x-amz-object-lock-mode).</summary>
         public string S3Mode => Mode == ObjectLockMode.Compliance ? "COMPLIANCE" : "GOVERNANCE";
+
+        /// <summary>The retention a version carries (its legal hold aside); null when it has none.</summary>
+        public static ObjectRetention From(Storage.ObjectLockState state) =>
+            state?.Mode != null && state.RetainUntil.HasValue && TryParseMode(state.Mode, out var mode) ? new ObjectRetention(mode, state.RetainUntil.Value) : null;
 
         public static bool TryParseMode(string text, out ObjectLockMode mode)
         {
