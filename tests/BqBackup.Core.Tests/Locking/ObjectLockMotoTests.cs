@@ -121,7 +121,7 @@ namespace BqBackup.Tests.Locking
                 // With the true clock the engine refuses before sending any delete.
                 var refused = Assert.Throws<BqBackupException>(() => ExpiryEngine.Remove(info, store, w.Context));
                 Assert.Equal(ErrorIds.ObjectLocked, refused.ErrorId);
-                Assert.Contains("Governance until", refused.Message);
+                Assert.Contains("GOVERNANCE until", refused.Message);
                 Assert.Single(store.ListVersions(info.Name, CancellationToken.None));
             }
         }
