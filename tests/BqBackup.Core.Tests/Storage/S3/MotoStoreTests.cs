@@ -82,7 +82,7 @@ namespace BqBackup.Tests.Storage.S3
                 var hidden = Assert.Single(catalog.List(ctx, includeDeleted: true));
                 Assert.True(hidden.Deleted);
                 Assert.Equal(name, hidden.Name);
-                Assert.Equal(BqBackup.Catalog.BackupStatus.Ok, hidden.Status);   // its sidecar read at its old version
+                Assert.Equal(BqBackup.BackupStatus.Ok, hidden.Status);   // its sidecar read at its old version
                 Assert.Equal(versions.Single(v => v.Key == name && !v.IsDeleteMarker).VersionId, hidden.VersionId);
                 using (var body = store.OpenBody(hidden, CancellationToken.None))
                 using (var copy = new System.IO.MemoryStream())
