@@ -4,7 +4,7 @@ BeforeAll {
     $script:ModuleDir = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../out/BqBackup'))
     $script:ManifestPath = Join-Path $ModuleDir 'BqBackup.psd1'
     $script:ExpectedCmdlets = @('Get-BqBackup', 'Get-BqBackupRetention', 'Get-BqBackupSchedule', 'Get-BqBackupStatus', 'New-BqBackup', 'Register-BqBackupSchedule',
-        'Remove-BqBackup', 'Remove-BqBackupExpired', 'Restore-BqBackup', 'Test-BqBackup', 'Unregister-BqBackupSchedule', 'Test-BqBackupDestination')
+        'Remove-BqBackup', 'Remove-BqBackupExpired', 'Restore-BqBackup', 'Test-BqBackup', 'Test-BqBackupDestination', 'Unregister-BqBackupSchedule')
 
     Remove-Module BqBackup -Force -ErrorAction Ignore
     # Kept rather than thrown, so that each test below reports its own cause.

@@ -64,6 +64,38 @@ namespace BqBackup.Tests.Storage.S3
         }
 
         [Fact]
+        public void A_deleted_backup_lists_as_a_version_under_a_delete_marker_and_reads_back_at_that_version()
+        {
+            var prefix = "versions-" + Guid.NewGuid().ToString("N") + "/";
+            using (var store = Open(prefix, bucket: MotoFixture.VersionedBucket))
+            {
+                WriteBackupAt(store, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+                var name = BqBackup.Catalog.BackupNaming.NameFor(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), 1);
+                store.Delete(name, CancellationToken.None);
+                store.Delete(BqBackup.Catalog.BackupNaming.MetadataNameFor(name), CancellationToken.None);
+
+                var ctx = new OperationContext();
+                var catalog = new BqBackup.Catalog.BackupCatalog(store, store.Location);
+                Assert.Empty(catalog.List(ctx));
+                var versions = store.ListVersions(CancellationToken.None);
+                Assert.Contains(versions, v => v.Key == name && v.IsDeleteMarker && v.IsLatest);
+                var hidden = Assert.Single(catalog.List(ctx, includeDeleted: true));
+                Assert.True(hidden.Deleted);
+                Assert.Equal(name, hidden.Name);
+                Assert.Equal(BqBackup.BackupStatus.Ok, hidden.Status);   // its sidecar read at its old version
+                Assert.Equal(versions.Single(v => v.Key == name && !v.IsDeleteMarker).VersionId, hidden.VersionId);
+                using (var body = store.OpenBody(hidden, CancellationToken.None))
+                using (var copy = new System.IO.MemoryStream())
+                {
+                    body.CopyTo(copy);
+                    Assert.Equal(new byte[] { 0 }, copy.ToArray());
+                }
+                var e = Assert.Throws<BqBackupException>(() => store.OpenRead(name, "no-such-version", CancellationToken.None).Dispose());
+                Assert.Equal(ErrorIds.BackupNotFound, e.ErrorId);
+            }
+        }
+
+        [Fact]
         public void The_query_escaping_correction_keeps_prefixed_listings_signed_with_the_right_secret_working()
         {
             // The store lists with prefix=<prefix>/ (an escaped '/'): refused by unpatched moto 5.2.1 even when signed correctly.
