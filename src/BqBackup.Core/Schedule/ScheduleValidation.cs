@@ -80,6 +80,11 @@ namespace BqBackup.Schedule
 
             if (s.Retention != null && s.Retention.HasRule) s.Retention.Validate();
             ValidateEncryption(s);
+            // A lock on a folder would fail every run; a destination from the environment file is S3.
+            if (s.ObjectLock != null && !string.IsNullOrEmpty(s.Destination) && !s.Destination.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+                throw new BqBackupException(ErrorIds.InvalidLockSetting, BqErrorCategory.InvalidArgument,
+                    $"-LockMode needs an S3 bucket with Object Lock; '{s.Destination}' is a folder, which cannot lock files.", s.Destination,
+                    "Give an s3:// -Destination whose bucket has Object Lock, or leave out -LockMode.");
 
             scheduler.Validate(s);
         }
