@@ -87,5 +87,11 @@ namespace BqBackup
         public const string AgeIdentityRequired = "AgeIdentityRequired";
         /// <summary>The file's scrypt work factor is above the limit this reader accepts (22 by default). (InvalidData)</summary>
         public const string AgePassphraseWorkFactorTooHigh = "AgePassphraseWorkFactorTooHigh";
+
+        // Copy-BqBackup (src/BqBackup.Core/Copy)
+        /// <summary>The target already holds another backup (or another backup's sidecar) of that name; a copy never overwrites. (ResourceExists)</summary>
+        public const string CopyTargetDiffers = "CopyTargetDiffers";
+        /// <summary>The source and the target of a copy are the same store. (InvalidArgument)</summary>
+        public const string CopySameDestination = "CopySameDestination";
     }
 }
