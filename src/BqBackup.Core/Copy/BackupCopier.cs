@@ -63,8 +63,9 @@ namespace BqBackup.Copy
             if (BackupMetadata.Parse(sidecar, out _) == null) throw NoSidecar(backup, metaName, sourceDestination, invalid: true);
 
             var plan = new CopyPlan { Backup = backup, Source = sourceDestination, Target = targetDestination, Sidecar = sidecar };
-            var targetBody = targetStore.Stat(backup.Name, ctx.Cancellation);
-            var targetSidecar = ReadSmall(targetStore, metaName, ctx);
+            // No store: a target folder that does not exist yet holds nothing.
+            var targetBody = targetStore?.Stat(backup.Name, ctx.Cancellation);
+            var targetSidecar = targetStore == null ? null : ReadSmall(targetStore, metaName, ctx);
             var sameSidecar = targetSidecar != null && targetSidecar.AsSpan().SequenceEqual(sidecar);
             if (targetBody != null)
             {
@@ -82,7 +83,7 @@ namespace BqBackup.Copy
                 if (!sameSidecar) throw Differs(backup, targetDestination, "another backup's sidecar under that name (a backup being written there, or one that failed)");
                 plan.TargetHasSidecarOnly = true; // an interrupted copy of this very backup: finish it
             }
-            if (options.AllowServerSideCopy && S3ServerSideCopy.IsPossible(sourceStore, targetStore))
+            if (options.AllowServerSideCopy && targetStore != null && S3ServerSideCopy.IsPossible(sourceStore, targetStore))
             {
                 plan.Action = CopyAction.ServerSideCopied;
                 plan.Multipart = backup.Size > options.SingleCopyLimit;

@@ -8,8 +8,12 @@ namespace BqBackup.Copy
         /// <summary>Parts of a server-side multipart copy: 1 GiB (5 TiB, S3's largest object, in 5,120 parts).</summary>
         public const long DefaultCopyPartSize = 1L * 1024 * 1024 * 1024;
 
-        public long SingleCopyLimit { get; set; } = DefaultSingleCopyLimit;
-        public long CopyPartSize { get; set; } = DefaultCopyPartSize;
+        public long SingleCopyLimit { get; set; } = SingleCopyLimitForTests ?? DefaultSingleCopyLimit;
+        public long CopyPartSize { get; set; } = CopyPartSizeForTests ?? DefaultCopyPartSize;
+
+        /// <summary>Test seams (set by reflection from Pester): the multipart server-side path with small bodies.</summary>
+        internal static long? SingleCopyLimitForTests { get; set; }
+        internal static long? CopyPartSizeForTests { get; set; }
         /// <summary>False: always stream through this machine, even where the service could copy on its own.</summary>
         public bool AllowServerSideCopy { get; set; } = true;
     }

@@ -19,5 +19,6 @@ namespace BqBackup.Commands
         public const string RegisterBqBackupSchedule = Readme + "register-bqbackupschedule";
         public const string UnregisterBqBackupSchedule = Readme + "unregister-bqbackupschedule";
         public const string GetBqBackupSchedule = Readme + "get-bqbackupschedule";
+        public const string CopyBqBackup = Readme + "copy-bqbackup";
     }
 }
