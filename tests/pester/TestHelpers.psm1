@@ -93,6 +93,28 @@ function Start-S3Server {
     [pscustomobject]@{ Process = $process; Port = $port; Endpoint = "http://127.0.0.1:$port"; Bucket = $Bucket; Directory = $dir.FullName }
 }
 
+# A second "provider": s3rver answering only to its own access key (tests/node/scripts/s3rver-account.cjs).
+# s3rver checks the access key id, never the signature: a test proves the right key id reaches the
+# right server, not that the secret is checked. Stop it with Stop-S3Server; Invoke-Aws uses its keys.
+function Start-S3rverWithCredentials {
+    param([Parameter(Mandatory)] [string] $AccessKey, [Parameter(Mandatory)] [string] $SecretKey,
+          [string] $Bucket = 'bqtest', [string] $Root = [IO.Path]::GetTempPath())
+    $port = Get-FreeTcpPort
+    $dir = New-Item -ItemType Directory (Join-Path $Root "s3rver-$port-$([guid]::NewGuid().ToString('N'))")
+    $log = Join-Path $Root "s3rver-$port"
+    $process = Start-Process -FilePath node -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -ArgumentList @(
+        '--openssl-legacy-provider', (Join-Path $script:RepoRoot 'tests/node/scripts/s3rver-account.cjs'), $AccessKey, $SecretKey,
+        '-d', $dir.FullName, '-a', '127.0.0.1', '-p', $port, '--silent', '--configure-bucket', $Bucket)
+    $deadline = [datetime]::UtcNow.AddSeconds(20)
+    while ($true) {
+        try { $client = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port); $client.Dispose(); break }
+        catch { if ([datetime]::UtcNow -gt $deadline) { Stop-Process $process -Force; throw "s3rver did not start on port $port" }; Start-Sleep -Milliseconds 100 }
+    }
+    [pscustomobject]@{ Process = $process; Port = $port; Endpoint = "http://127.0.0.1:$port"; Bucket = $Bucket; Directory = $dir.FullName
+                       AccessKey = $AccessKey; SecretKey = $SecretKey
+                       S3Parameters = @{ EndpointUrl = "http://127.0.0.1:$port"; Region = 'us-east-1'; AccessKey = $AccessKey; SecretKey = $SecretKey } }
+}
+
 function Stop-S3Server {
     param($Server)
     if ($Server -and -not $Server.Process.HasExited) { Stop-Process -Id $Server.Process.Id -Force; $Server.Process.WaitForExit(5000) | Out-Null }
@@ -117,7 +139,9 @@ function Get-BunqueueS3Environment {
 # Debian's awscli, the independent client: what it sees is what really landed.
 function Invoke-Aws {
     param([Parameter(Mandatory)] $Server, [Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
-    Invoke-WithEnvironment @{ AWS_ACCESS_KEY_ID = 'S3RVER'; AWS_SECRET_ACCESS_KEY = 'S3RVER'; AWS_DEFAULT_REGION = 'us-east-1' } {
+    $key = if ($Server.PSObject.Properties['AccessKey']) { $Server.AccessKey } else { 'S3RVER' }
+    $secret = if ($Server.PSObject.Properties['SecretKey']) { $Server.SecretKey } else { 'S3RVER' }
+    Invoke-WithEnvironment @{ AWS_ACCESS_KEY_ID = $key; AWS_SECRET_ACCESS_KEY = $secret; AWS_DEFAULT_REGION = 'us-east-1' } {
         $out = & /usr/bin/aws --endpoint-url $Server.Endpoint @Arguments 2>&1
         if ($LASTEXITCODE -ne 0) { throw "aws $Arguments failed: $out" }
         $out
@@ -375,3 +399,4 @@ function Get-DatabaseJobIds {
 Export-ModuleMember -Function Get-EpochMilliseconds, Send-Signal, Invoke-LoopbackGet, Test-BunqueueReady, Start-BunqueueServer, Stop-BunqueueServer,
     Invoke-BunScript, Get-BunqueueState, Initialize-BunqueueState, Start-BunqueueWriter, Wait-BunqueueWriterProgress, Wait-BunqueueWriter, Stop-BunqueueWriter,
     Read-BunqueueWriterLog, Get-LatencySummary, Get-DatabaseJobIds
+Export-ModuleMember -Function Start-S3rverWithCredentials

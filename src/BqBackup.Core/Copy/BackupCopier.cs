@@ -114,17 +114,29 @@ namespace BqBackup.Copy
                 return result;
             }
             var contentType = backup.Encrypted ? "application/octet-stream" : "application/gzip";
-            if (plan.Action == CopyAction.ServerSideCopied)
+            var streamed = plan.Action != CopyAction.ServerSideCopied;
+            if (!streamed)
             {
-                var etag = S3ServerSideCopy.ETagOf(sourceStore, backup.Name, ctx.Cancellation);
-                using (var copy = S3ServerSideCopy.Begin(sourceStore, targetStore, backup.Name, contentType, etag, backup.Size, options.SingleCopyLimit, options.CopyPartSize))
+                try
                 {
-                    result.ChecksumVerified = Verify(plan, sourceStore, Stream.Null, ctx);
-                    copy.Prepare(ctx.Cancellation);
-                    CommitInOrder(plan, targetStore, () => copy.Commit(ctx.Cancellation), ctx);
+                    var etag = S3ServerSideCopy.ETagOf(sourceStore, backup.Name, ctx.Cancellation);
+                    using (var copy = S3ServerSideCopy.Begin(sourceStore, targetStore, backup.Name, contentType, etag, backup.Size, options.SingleCopyLimit, options.CopyPartSize))
+                    {
+                        result.ChecksumVerified = Verify(plan, sourceStore, Stream.Null, ctx);
+                        copy.Prepare(ctx.Cancellation);
+                        CommitInOrder(plan, targetStore, () => copy.Commit(ctx.Cancellation), ctx);
+                    }
+                }
+                catch (S3ServerSideCopy.Refused e)
+                {
+                    // Nothing of it is visible (the sidecar went with it): stream this one, and the rest of the command's.
+                    ctx.WriteVerbose($"{e.Message} Streaming it through this machine instead.");
+                    options.AllowServerSideCopy = false;
+                    plan.Action = result.Action = CopyAction.Copied;
+                    streamed = true;
                 }
             }
-            else
+            if (streamed)
             {
                 using (var upload = targetStore.BeginUpload(backup.Name, contentType, ctx.Cancellation))
                 {

@@ -11,8 +11,9 @@ namespace BqBackup.Commands
     /// <summary>
     /// Copies backups to another destination (3-2-1): piped from Get-BqBackup, or picked in -From
     /// by -Name, -Latest, -All or -Missing. The S3 parameters (-EndpointUrl, -AccessKey …) describe
-    /// the target (-To); the source is reached with the settings its backups carry (or -From…
-    /// parameters), its credentials resolved again as for any cmdlet. All decisions are BackupCopier's.
+    /// the target (-To). The source is reached with the -From… parameters, then the settings a piped
+    /// backup carries, then the target's S3 parameters (S3Options.OrElse): the same provider needs
+    /// nothing more, another account its own -FromAccessKey/-FromProfileName. Decisions are BackupCopier's.
     /// </summary>
     [Cmdlet(VerbsCommon.Copy, "BqBackup", DefaultParameterSetName = InputSet, SupportsShouldProcess = true, HelpUri = HelpLinks.CopyBqBackup)]
     [OutputType(typeof(CopyResult))]
@@ -118,7 +119,7 @@ namespace BqBackup.Commands
                 {
                     PipedBackup.RequireComplete(InputObject, MyInvocation.MyCommand.Name);
                     var source = ResolveDestination(InputObject.Destination);
-                    using (var sourceStore = BackupStores.Open(source, fromOptions.Over(InputObject.StoreSettings), Environment, createFolder: false))
+                    using (var sourceStore = BackupStores.Open(source, fromOptions.Over(InputObject.StoreSettings).OrElse(S3Options()), Environment, createFolder: false))
                     {
                         var backup = Guard(() => PipedBackup.Current(InputObject, sourceStore, source, Context()));
                         CopyOne(backup, sourceStore, source);
@@ -134,7 +135,7 @@ namespace BqBackup.Commands
             try
             {
                 var source = ResolveDestination(From);
-                using (var sourceStore = BackupStores.Open(source, fromOptions, Environment, createFolder: false))
+                using (var sourceStore = BackupStores.Open(source, fromOptions.OrElse(S3Options()), Environment, createFolder: false))
                 {
                     var ctx = Context();
                     var backups = Guard(() => new BackupCatalog(sourceStore, source).List(ctx));

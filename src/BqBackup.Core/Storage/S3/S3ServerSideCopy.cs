@@ -89,11 +89,11 @@ namespace BqBackup.Storage.S3
                 var number = ++partNumber;
                 var last = Math.Min(size, first + partSize) - 1;
                 var firstByte = first;
-                var response = S3Errors.Call(target, "copy a part", key, () => target.Client.CopyPartAsync(new CopyPartRequest
+                var response = S3Errors.Call(target, "copy a part", key, () => Refusable(target.Client.CopyPartAsync(new CopyPartRequest
                 {
                     SourceBucket = source.Bucket, SourceKey = source.FullKey(key), DestinationBucket = target.Bucket, DestinationKey = fullKey,
                     UploadId = uploadId, PartNumber = number, FirstByte = firstByte, LastByte = last, ETagToMatch = new List<string> { etag },
-                }, cancellation), cancellation);
+                }, cancellation)), cancellation);
                 parts.Add(new PartETag(number, response.ETag));
                 if (number == 1) IO.FailPoints.Hit("copy-first-part-copied");
             }
@@ -106,11 +106,11 @@ namespace BqBackup.Storage.S3
             var fullKey = target.FullKey(key);
             if (!IsMultipart)
             {
-                S3Errors.Call(target, "copy", key, () => target.Client.CopyObjectAsync(new CopyObjectRequest
+                S3Errors.Call(target, "copy", key, () => Refusable(target.Client.CopyObjectAsync(new CopyObjectRequest
                 {
                     SourceBucket = source.Bucket, SourceKey = source.FullKey(key), DestinationBucket = target.Bucket, DestinationKey = fullKey,
                     ETagToMatch = etag,
-                }, cancellation), cancellation);
+                }, cancellation)), cancellation);
                 committed = true;
                 return;
             }
@@ -120,6 +120,31 @@ namespace BqBackup.Storage.S3
                 IfNoneMatch = conditional ? "*" : null,
             }, cancellation), cancellation);
             committed = true;
+        }
+
+        /// <summary>
+        /// A service that cannot copy by itself: 501 NotImplemented (s3rver for UploadPartCopy), or
+        /// NoSuchBucket for the source bucket it was just read from (s3rver does not decode the
+        /// %2F-encoded copy source the SDK sends). The copier streams such a body instead.
+        /// </summary>
+        private async System.Threading.Tasks.Task<T> Refusable<T>(System.Threading.Tasks.Task<T> call)
+        {
+            try
+            {
+                return await call.ConfigureAwait(false);
+            }
+            catch (Amazon.S3.AmazonS3Exception e) when (S3Errors.IsNotImplemented(e) || e.ErrorCode == "NoSuchBucket")
+            {
+                throw new Refused(target, key, e.ErrorCode);
+            }
+        }
+
+        /// <summary>The service refused to copy server-side; nothing of the copy is visible.</summary>
+        internal sealed class Refused : BqBackupException
+        {
+            public Refused(S3Store target, string key, string code)
+                : base(ErrorIds.StoreError, BqErrorCategory.InvalidOperation,
+                    $"{target.Endpoint} refused to copy '{key}' inside the service ({code}).", key, "The body is streamed through this machine instead.") { }
         }
 
         public void Dispose()
