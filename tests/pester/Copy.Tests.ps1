@@ -183,6 +183,23 @@ Describe 'Copy-BqBackup is verified and never overwrites' {
     }
 }
 
+Describe 'Copy-BqBackup killed' {
+    It 'killed at <Step> leaves nothing that lists as a backup in the target, and the next copy completes it' -ForEach @(
+        @{ Step = 'copy-body-verified' }, @{ Step = 'copy-sidecar-written' }) {
+        $target = Join-Path $TestDrive "killed-$Step"
+        # A kill, not an exception (BQBACKUP_KILL_AT): no finally block runs, as with kill -9.
+        Invoke-WithEnvironment @{ BQBACKUP_KILL_AT = $Step } {
+            Invoke-ChildPwsh "Copy-BqBackup -From '$home1' -To '$target' -Name '$($first.Name)'" } | Out-Null
+        Test-Path (Join-Path $target $first.Name) | Should -BeFalse
+        Get-BqBackup -Destination $target | Should -BeNullOrEmpty
+        $result = Copy-BqBackup -From $home1 -To $target -Name $first.Name
+        $result.Action | Should -Be 'Copied'
+        (Get-BqBackup -Destination $target).Sha256 | Should -Be $first.Sha256
+        # The killed run's hidden partial file was cleaned up by the next copy into that folder.
+        @(Get-ChildItem -Force $target | Where-Object Name -like '.*') | Should -HaveCount 0
+    }
+}
+
 Describe 'Copy-BqBackup -Missing' {
     It 'copies exactly what the target lacks, and is a no-op the second time' {
         $source = Join-Path $TestDrive 'mirror-source'

@@ -113,6 +113,7 @@ namespace BqBackup.Copy
                 result.Duration = clock.Elapsed;
                 return result;
             }
+            LeftoverCleanup.Clean(targetStore, null, ctx); // what killed copies or backups of this user left there
             var contentType = backup.Encrypted ? "application/octet-stream" : "application/gzip";
             var streamed = plan.Action != CopyAction.ServerSideCopied;
             if (!streamed)
