@@ -219,6 +219,15 @@ Describe 'Copy-BqBackup -Missing' {
     }
 }
 
+Describe 'Copy-BqBackup completion' {
+    It 'completes -Name from the backups in -From, and -To as -Destination (folders)' {
+        $line = "Copy-BqBackup -From '$home1' -To x -Name "
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @($second.Name, $first.Name)
+        $line = "Copy-BqBackup -From '$home1' -To '$(Join-Path $TestDrive 'prim')"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'$home1'"
+    }
+}
+
 Describe 'Copy-BqBackup -WhatIf' {
     It 'says what it would copy and changes nothing (-WhatIf and $WhatIfPreference), not even creating the target folder' {
         $target = Join-Path $TestDrive 'whatif-target'
