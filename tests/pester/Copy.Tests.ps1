@@ -219,6 +219,22 @@ Describe 'Copy-BqBackup -Missing' {
     }
 }
 
+Describe 'Register-BqBackupSchedule -CopyTo' {
+    It 'adds a mirror step the job runs after the backup: its command line, run as cron would, leaves the new backup in both destinations' {
+        $source = Join-Path $TestDrive 'scheduled-source'
+        $target = Join-Path $TestDrive 'scheduled-copy'
+        $job = Register-BqBackupSchedule -Path $db -Destination $source -CopyTo $target -AsCron
+        # Shell-quoted: '\'' around each value.
+        $job.Command | Should -Match ("Copy-BqBackup -From \S*" + [regex]::Escape($source) + "\S* -To \S*" + [regex]::Escape($target) + "\S* -Missing")
+        & /bin/sh -c $job.Command | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        $made = @(Get-BqBackup -Destination $source)
+        $made | Should -HaveCount 1
+        (Get-BqBackup -Destination $target).Name | Should -Be $made[0].Name
+        (Get-BqBackup -Destination $target).Sha256 | Should -Be $made[0].Sha256
+    }
+}
+
 Describe 'Copy-BqBackup completion' {
     It 'completes -Name from the backups in -From, and -To as -Destination (folders)' {
         $line = "Copy-BqBackup -From '$home1' -To x -Name "
