@@ -24,6 +24,6 @@ namespace BqBackup.Copy
             ? $"Skip '{Backup.Name}': '{Target}' already holds it"
             : $"Copy '{Backup.Name}' ({Backup.Size:N0} bytes{(Backup.Encrypted ? ", encrypted, copied as it is" : "")}) from '{Source}' to '{Target}'" +
               (Action == CopyAction.ServerSideCopied ? (Multipart ? " inside the S3 service, part by part (UploadPartCopy)" : " inside the S3 service (CopyObject)") : "") +
-              ", verified against its sidecar, sidecar first and body last";
+              (Backup.Encrypted ? ", its size and age header checked" : ", verified against its sidecar") + ", sidecar first and body last";
     }
 }
