@@ -1,6 +1,12 @@
 namespace BqBackup.Copy
 {
-    /// <summary>How Copy-BqBackup copies; the defaults are S3's limits, the setters are test seams.</summary>
+    /// <summary>
+    /// How Copy-BqBackup copies; the defaults are S3's limits, the setters are test seams.
+    /// Object Lock seam: when New-BqBackup gains -LockMode/-LockDays, the same settings belong here
+    /// and go on every object BackupCopier commits at the target (the streamed upload's
+    /// InitiateMultipartUpload/PutObject, and S3ServerSideCopy's CopyObject/InitiateMultipartUpload),
+    /// sidecar and body alike, as the backup engine sets them; a copy does not carry the source's lock.
+    /// </summary>
     public sealed class CopyOptions
     {
         /// <summary>S3's limit for one CopyObject: 5 GiB. Above it a server-side copy goes part by part (UploadPartCopy).</summary>
