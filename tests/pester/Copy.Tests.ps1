@@ -282,6 +282,9 @@ Describe 'Copy-BqBackup of an encrypted backup' {
 
 Describe 'Copy-BqBackup inside one S3 service (moto)' {
     BeforeAll {
+        if (-not (Get-Command moto_server -ErrorAction Ignore)) {
+            throw 'moto_server is not on PATH: the server-side copy tests need moto (in this machine image; see shared notes, toolchain).'
+        }
         $port = Get-FreeTcpPort
         $log = Join-Path $TestDrive "moto-$port"
         # Parts of a server-side multipart copy are small here (the threshold seam below); moto checks S3's 5 MiB minimum unless told otherwise.
