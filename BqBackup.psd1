@@ -27,7 +27,7 @@
 
     CmdletsToExport      = @('New-BqBackup', 'Get-BqBackup', 'Restore-BqBackup', 'Test-BqBackup', 'Remove-BqBackup', 'Remove-BqBackupExpired',
                              'Get-BqBackupRetention', 'Get-BqBackupStatus', 'Register-BqBackupSchedule', 'Get-BqBackupSchedule',
-                             'Unregister-BqBackupSchedule', 'Test-BqBackupDestination')
+                             'Unregister-BqBackupSchedule', 'Test-BqBackupDestination', 'Copy-BqBackup')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

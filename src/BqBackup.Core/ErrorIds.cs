@@ -101,5 +101,11 @@ namespace BqBackup
         public const string GovernanceBypassDenied = "GovernanceBypassDenied";
         /// <summary>The backup was stored but the store did not keep the lock asked for (and would not take it afterwards). (WriteError)</summary>
         public const string ObjectLockNotApplied = "ObjectLockNotApplied";
+
+        // Copy-BqBackup (src/BqBackup.Core/Copy)
+        /// <summary>The target already holds another backup (or another backup's sidecar) of that name; a copy never overwrites. (ResourceExists)</summary>
+        public const string CopyTargetDiffers = "CopyTargetDiffers";
+        /// <summary>The source and the target of a copy are the same store. (InvalidArgument)</summary>
+        public const string CopySameDestination = "CopySameDestination";
     }
 }

@@ -6,7 +6,7 @@ BeforeDiscovery {
     $script:Commands = @(Get-Command -Module BqBackup | Sort-Object Name | ForEach-Object { @{ Name = $_.Name } })
     $script:StateChanging = @(Get-Command -Module BqBackup | Where-Object { $_.Parameters.ContainsKey('WhatIf') } | Sort-Object Name | ForEach-Object { @{ Name = $_.Name } })
     # Those whose arguments the test knows, so it can also show that without -WhatIf they do change the folders.
-    $script:Known = @('New-BqBackup', 'Restore-BqBackup', 'Remove-BqBackup', 'Remove-BqBackupExpired', 'Register-BqBackupSchedule', 'Unregister-BqBackupSchedule')
+    $script:Known = @('New-BqBackup', 'Restore-BqBackup', 'Remove-BqBackup', 'Remove-BqBackupExpired', 'Register-BqBackupSchedule', 'Unregister-BqBackupSchedule', 'Copy-BqBackup')
 }
 
 BeforeAll {
@@ -161,6 +161,7 @@ Describe '-WhatIf changes nothing: <Name>' -ForEach $StateChanging {
             # -NoEnable / -NoDisable: the test must not reach this machine's systemd.
             'Register-BqBackupSchedule'   = @{ Path = $db; Destination = $dest; UnitDirectory = (Join-Path $work 'units'); NoEnable = $true }
             'Unregister-BqBackupSchedule' = @{ Name = 'whatif'; UnitDirectory = $installed; NoDisable = $true }
+            'Copy-BqBackup'          = @{ From = $dest; To = (Join-Path $work 'copies'); All = $true }
         }
         $byName = @{ Path = $db; DataPath = $db; Destination = $dest; Name = 'bqbackup-whatif-test'; BackupName = $backupName
                      RetentionDays = 1; KeepLast = 1; Interval = [timespan]::FromHours(6) }

@@ -3,7 +3,7 @@
 BeforeAll {
     $script:ModuleDir = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../out/BqBackup'))
     $script:ManifestPath = Join-Path $ModuleDir 'BqBackup.psd1'
-    $script:ExpectedCmdlets = @('Get-BqBackup', 'Get-BqBackupRetention', 'Get-BqBackupSchedule', 'Get-BqBackupStatus', 'New-BqBackup', 'Register-BqBackupSchedule',
+    $script:ExpectedCmdlets = @('Copy-BqBackup', 'Get-BqBackup', 'Get-BqBackupRetention', 'Get-BqBackupSchedule', 'Get-BqBackupStatus', 'New-BqBackup', 'Register-BqBackupSchedule',
         'Remove-BqBackup', 'Remove-BqBackupExpired', 'Restore-BqBackup', 'Test-BqBackup', 'Test-BqBackupDestination', 'Unregister-BqBackupSchedule')
 
     Remove-Module BqBackup -Force -ErrorAction Ignore

@@ -93,6 +93,28 @@ function Start-S3Server {
     [pscustomobject]@{ Process = $process; Port = $port; Endpoint = "http://127.0.0.1:$port"; Bucket = $Bucket; Directory = $dir.FullName; AccessKey = 'S3RVER'; SecretKey = 'S3RVER' }
 }
 
+# A second "provider": s3rver answering only to its own access key (tests/node/scripts/s3rver-account.cjs).
+# s3rver checks the access key id, never the signature: a test proves the right key id reaches the
+# right server, not that the secret is checked. Stop it with Stop-S3Server; Invoke-Aws uses its keys.
+function Start-S3rverWithCredentials {
+    param([Parameter(Mandatory)] [string] $AccessKey, [Parameter(Mandatory)] [string] $SecretKey,
+          [string] $Bucket = 'bqtest', [string] $Root = [IO.Path]::GetTempPath())
+    $port = Get-FreeTcpPort
+    $dir = New-Item -ItemType Directory (Join-Path $Root "s3rver-$port-$([guid]::NewGuid().ToString('N'))")
+    $log = Join-Path $Root "s3rver-$port"
+    $process = Start-Process -FilePath node -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -ArgumentList @(
+        '--openssl-legacy-provider', (Join-Path $script:RepoRoot 'tests/node/scripts/s3rver-account.cjs'), $AccessKey, $SecretKey,
+        '-d', $dir.FullName, '-a', '127.0.0.1', '-p', $port, '--silent', '--configure-bucket', $Bucket)
+    $deadline = [datetime]::UtcNow.AddSeconds(20)
+    while ($true) {
+        try { $client = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port); $client.Dispose(); break }
+        catch { if ([datetime]::UtcNow -gt $deadline) { Stop-Process $process -Force; throw "s3rver did not start on port $port" }; Start-Sleep -Milliseconds 100 }
+    }
+    [pscustomobject]@{ Process = $process; Port = $port; Endpoint = "http://127.0.0.1:$port"; Bucket = $Bucket; Directory = $dir.FullName
+                       AccessKey = $AccessKey; SecretKey = $SecretKey
+                       S3Parameters = @{ EndpointUrl = "http://127.0.0.1:$port"; Region = 'us-east-1'; AccessKey = $AccessKey; SecretKey = $SecretKey } }
+}
+
 function Stop-S3Server {
     param($Server)
     if ($Server -and -not $Server.Process.HasExited) { Stop-Process -Id $Server.Process.Id -Force; $Server.Process.WaitForExit(5000) | Out-Null }
@@ -506,3 +528,4 @@ function New-MotoBucket {
 }
 
 Export-ModuleMember -Function Start-MotoServer, Stop-MotoServer, New-MotoUser, New-MotoBucket
+Export-ModuleMember -Function Start-S3rverWithCredentials

@@ -9,7 +9,7 @@ namespace BqBackup.Schedule
     /// The job every scheduler runs: one pwsh command line, pwsh -NoProfile -NonInteractive
     /// -Command "script", where the script imports the module by its absolute path and runs
     /// New-BqBackup (with the store settings, and the age recipients it encrypts to), then
-    /// Remove-BqBackupExpired if the backup succeeded, with
+    /// Remove-BqBackupExpired if the backup succeeded (then, with -CopyTo, Copy-BqBackup -Missing), with
     /// $ErrorActionPreference = 'Stop' so that any failure exits non-zero. Pure functions: no file,
     /// no process, no environment variable is read here, so no secret can leak in from the session.
     /// </summary>
@@ -75,7 +75,21 @@ namespace BqBackup.Schedule
             b.Append("; ");
             b.Append("if ($?) { Remove-BqBackupExpired");
             if (s.Retention != null && s.Retention.HasRule) b.Append(' ').Append(s.Retention);
-            b.Append(store).Append(" }");
+            b.Append(store);
+            // The mirror step: every backup the copy target lacks, the primary's settings as the source's (-From…).
+            if (!string.IsNullOrEmpty(s.CopyTo))
+            {
+                b.Append("; Copy-BqBackup");
+                if (!string.IsNullOrEmpty(s.Destination)) b.Append(" -From ").Append(Q(s.Destination));
+                b.Append(" -To ").Append(Q(s.CopyTo)).Append(" -Missing");
+                if (!string.IsNullOrEmpty(s.CopyToEndpointUrl)) b.Append(" -EndpointUrl ").Append(Q(s.CopyToEndpointUrl));
+                if (!string.IsNullOrEmpty(s.CopyToRegion)) b.Append(" -Region ").Append(Q(s.CopyToRegion));
+                if (!string.IsNullOrEmpty(s.CopyToProfileName)) b.Append(" -ProfileName ").Append(Q(s.CopyToProfileName));
+                if (!string.IsNullOrEmpty(s.EndpointUrl)) b.Append(" -FromEndpointUrl ").Append(Q(s.EndpointUrl));
+                if (!string.IsNullOrEmpty(s.Region)) b.Append(" -FromRegion ").Append(Q(s.Region));
+                if (!string.IsNullOrEmpty(s.ProfileName)) b.Append(" -FromProfileName ").Append(Q(s.ProfileName));
+            }
+            b.Append(" }");
             return b.ToString();
         }
 

@@ -51,6 +51,16 @@ namespace BqBackup.Schedule
         public string EndpointUrl { get; set; }
         public string Region { get; set; }
 
+        /// <summary>
+        /// A second destination (absolute folder or s3://bucket/prefix) the job mirrors the backups to
+        /// after each backup and expiry: Copy-BqBackup -Missing (3-2-1). Null: no copy step.
+        /// </summary>
+        public string CopyTo { get; set; }
+        /// <summary>The copy target's S3 endpoint, region and AWS profile (its credentials); null: as the environment says.</summary>
+        public string CopyToEndpointUrl { get; set; }
+        public string CopyToRegion { get; set; }
+        public string CopyToProfileName { get; set; }
+
         /// <summary>The account the job runs as: systemd's User=, the task's principal. Null: root / SYSTEM.</summary>
         public string User { get; set; }
 

@@ -43,6 +43,8 @@ namespace BqBackup.Schedule
             // in the task's arguments: refuse, and say where secrets go instead.
             RefuseSecret("Destination", s.Destination);
             RefuseSecret("EndpointUrl", s.EndpointUrl);
+            RefuseSecret("CopyTo", s.CopyTo);
+            RefuseSecret("CopyToEndpointUrl", s.CopyToEndpointUrl);
             foreach (var recipient in s.Recipients ?? new string[0]) RefuseIdentity("Recipient", recipient);
 
             foreach (var (parameter, value) in new[]
@@ -50,7 +52,8 @@ namespace BqBackup.Schedule
                 ("Name", s.Name), ("Path", s.DatabasePath), ("Destination", s.Destination),
                 ("EnvironmentFile", s.EnvironmentFile), ("ProfileName", s.ProfileName),
                 ("EndpointUrl", s.EndpointUrl), ("Region", s.Region), ("User", s.User),
-                ("ModulePath", s.ModulePath),
+                ("ModulePath", s.ModulePath), ("CopyTo", s.CopyTo), ("CopyToEndpointUrl", s.CopyToEndpointUrl),
+                ("CopyToRegion", s.CopyToRegion), ("CopyToProfileName", s.CopyToProfileName),
             }.Concat((s.Executable ?? new string[0]).Select(e => ("Executable", e)))
              .Concat((s.Recipients ?? new string[0]).Select(r => ("Recipient", r)))
              .Concat((s.RecipientFiles ?? new string[0]).Select(f => ("RecipientFile", f))))
@@ -73,6 +76,8 @@ namespace BqBackup.Schedule
                     "Pass -Path with bunqueue's database file, or -EnvironmentFile with a file that sets BUNQUEUE_DATA_PATH.");
             if (s.DatabasePath != null && !IsAbsolute(s.DatabasePath))
                 throw Setting("Path", $"-Path '{s.DatabasePath}' is not absolute.", "Give the database's absolute path.");
+            if (s.CopyTo != null && !Storage.BackupStores.IsS3(s.CopyTo) && !IsAbsolute(s.CopyTo))
+                throw Setting("CopyTo", $"-CopyTo '{s.CopyTo}' is neither an s3:// URL nor an absolute folder.", "Give the copy target as s3://bucket/prefix/ or an absolute folder.");
             if (string.IsNullOrEmpty(s.Destination) && s.EnvironmentFile == null)
                 throw new BqBackupException(ErrorIds.DestinationRequired, BqErrorCategory.InvalidArgument,
                     "No -Destination was given and no -EnvironmentFile that could set S3_BUCKET.", null,

@@ -41,6 +41,34 @@ namespace BqBackup.Storage
             return merged;
         }
 
+        /// <summary>
+        /// These options with <paramref name="fallback"/> filling what is left out: settings one by one,
+        /// credentials as a whole (keys, a credentials object or a profile here means none of the
+        /// fallback's are used). Copy-BqBackup reaches its source this way: the -From… parameters and a
+        /// piped backup's settings first, then the target's S3 parameters (the same provider by default).
+        /// </summary>
+        public S3Options OrElse(S3Options fallback)
+        {
+            var merged = (S3Options)MemberwiseClone();
+            if (fallback == null) return merged;
+            merged.EndpointUrl = EndpointUrl ?? fallback.EndpointUrl;
+            merged.Region = Region ?? fallback.Region;
+            merged.ForcePathStyle = ForcePathStyle ?? fallback.ForcePathStyle;
+            merged.Timeout = Timeout ?? fallback.Timeout;
+            if (!HasCredentials)
+            {
+                merged.AccessKey = fallback.AccessKey;
+                merged.SecretKey = fallback.SecretKey;
+                merged.SessionToken = fallback.SessionToken;
+                merged.AwsCredentials = fallback.AwsCredentials;
+                merged.ProfileName = fallback.ProfileName;
+                merged.ProfileLocation = fallback.ProfileLocation;
+            }
+            return merged;
+        }
+
+        private bool HasCredentials => AccessKey != null || SecretKey != null || SessionToken != null || AwsCredentials != null || ProfileName != null;
+
         public override string ToString() =>
             $"endpoint={EndpointUrl ?? "(default)"} region={Region ?? "(default)"} profile={ProfileName ?? "(none)"} accessKey={(AccessKey == null ? "(none)" : "(set)")}";
     }

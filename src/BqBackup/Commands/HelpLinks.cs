@@ -20,5 +20,6 @@ namespace BqBackup.Commands
         public const string UnregisterBqBackupSchedule = Readme + "unregister-bqbackupschedule";
         public const string GetBqBackupSchedule = Readme + "get-bqbackupschedule";
         public const string TestBqBackupDestination = Readme + "test-bqbackupdestination";
+        public const string CopyBqBackup = Readme + "copy-bqbackup";
     }
 }

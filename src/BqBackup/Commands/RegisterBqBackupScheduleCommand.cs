@@ -63,6 +63,11 @@ namespace BqBackup.Commands
 
         /// <summary>With -LockMode: days each scheduled backup stays locked.</summary>
         [Parameter] public int LockDays { get; set; }
+        /// <summary>A second destination the job mirrors to after each backup (Copy-BqBackup -Missing): 3-2-1 in one schedule.</summary>
+        [Parameter, ValidateNotNullOrEmpty, ArgumentCompleter(typeof(Completion.DestinationCompleter))] public string CopyTo { get; set; }
+        [Parameter, ValidateNotNullOrEmpty] public string CopyToEndpointUrl { get; set; }
+        [Parameter, ValidateNotNullOrEmpty] public string CopyToRegion { get; set; }
+        [Parameter, ValidateNotNullOrEmpty] public string CopyToProfileName { get; set; }
 
         /// <summary>The account that runs the job (systemd User=, the task's user); default root / SYSTEM.</summary>
         [Parameter(ParameterSetName = InstallSet), ValidateNotNullOrEmpty] public string User { get; set; }
@@ -119,6 +124,8 @@ namespace BqBackup.Commands
                 RecipientFiles = RecipientFile?.Select(ResolvePath).ToArray(),
                 MinimalMetadata = MinimalMetadata,
                 ObjectLock = ScheduledLock(),
+                CopyTo = CopyTo == null || Storage.BackupStores.IsS3(CopyTo) ? CopyTo : ResolvePath(CopyTo),
+                CopyToEndpointUrl = CopyToEndpointUrl, CopyToRegion = CopyToRegion, CopyToProfileName = CopyToProfileName,
                 ModulePath = ModulePath(), Executable = ScheduleJob.PwshExecutable(processPath, SessionState.PSVariable.GetValue("PSHOME") as string, windows),
             };
         }

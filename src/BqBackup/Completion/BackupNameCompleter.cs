@@ -39,7 +39,7 @@ namespace BqBackup.Completion
             string destination;
             try
             {
-                destination = BackupStores.ResolveDestination(BackupStores.DestinationOf(CompletionSupport.BoundString(fake, "Destination"),
+                destination = BackupStores.ResolveDestination(BackupStores.DestinationOf(CompletionSupport.BoundString(fake, "Destination") ?? CompletionSupport.BoundString(fake, "From"), // Copy-BqBackup names its source -From
                     CompletionSupport.BoundString(fake, "BucketName"), CompletionSupport.BoundString(fake, "KeyPrefix")), env);
             }
             catch (BqBackupException)

@@ -1,0 +1,45 @@
+using BqBackup.Schedule;
+using Xunit;
+using static BqBackup.Tests.Schedule.ScheduleSamples;
+
+namespace BqBackup.Tests.Schedule
+{
+    public class ScheduleCopyTests
+    {
+        [Fact]
+        public void CopyTo_mirrors_after_the_backup_and_the_expiry_with_the_primarys_settings_as_the_source()
+        {
+            var script = ScheduleJob.PowerShellScript(Settings(s =>
+            {
+                s.Destination = "s3://primary/backups/";
+                s.EndpointUrl = "http://minio.local:9000";
+                s.ProfileName = "primary";
+                s.CopyTo = "s3://offsite/backups/";
+                s.CopyToEndpointUrl = "https://s3.eu-central-003.backblazeb2.example";
+                s.CopyToProfileName = "offsite";
+            }), windows: false);
+            var expiry = script.IndexOf("Remove-BqBackupExpired");
+            var copy = script.IndexOf("Copy-BqBackup");
+            Assert.True(expiry > 0 && copy > expiry, script);
+            Assert.Contains("Copy-BqBackup -From 's3://primary/backups/' -To 's3://offsite/backups/' -Missing -EndpointUrl 'https://s3.eu-central-003.backblazeb2.example' " +
+                "-ProfileName 'offsite' -FromEndpointUrl 'http://minio.local:9000' -FromProfileName 'primary' }", script);
+            // Inside the if ($?): no copy after a failed backup.
+            Assert.Contains("if ($?) { Remove-BqBackupExpired", script);
+        }
+
+        [Fact]
+        public void Without_CopyTo_there_is_no_copy_step()
+        {
+            Assert.DoesNotContain("Copy-BqBackup", ScheduleJob.PowerShellScript(Settings(), windows: false));
+        }
+
+        [Fact]
+        public void A_CopyTo_with_credentials_or_a_relative_folder_is_refused()
+        {
+            var secret = Assert.Throws<BqBackupException>(() => Settings(s => s.CopyTo = "s3://AKIA:secret@bucket/prefix/"));
+            Assert.Equal(ErrorIds.SecretOnCommandLine, secret.ErrorId);
+            var relative = Assert.Throws<BqBackupException>(() => Settings(s => s.CopyTo = "offsite/backups"));
+            Assert.Equal(ErrorIds.InvalidScheduleSetting, relative.ErrorId);
+        }
+    }
+}
