@@ -94,7 +94,7 @@ namespace BqBackup.Backup
             var firstSequence = 1;
             for (var attempt = 1; ; attempt++)
             {
-                var claim = NameClaim.Take(store, takenAt, runId, firstSequence, options.Encryption != null, ctx);
+                var claim = NameClaim.Take(store, takenAt, runId, firstSequence, options.Encryption != null, ctx, options.Compression);
                 try
                 {
                     return StoreAs(claim, databasePath, store, destination, options, ctx, snapshot, takenAt, check, clock);
@@ -119,13 +119,15 @@ namespace BqBackup.Backup
             var name = claim.Name;
             ctx.WriteVerbose($"Storing as '{name}' in '{store.Location}'.");
             CodecResult encoded;
-            using (var upload = store.BeginUpload(name, options.Encryption != null ? "application/octet-stream" : "application/gzip", ctx.Cancellation))
+            using (var upload = store.BeginUpload(name, options.Encryption != null ? "application/octet-stream" : options.Compression == BqCompression.Zstd ? "application/zstd" : "application/gzip", ctx.Cancellation))
             {
                 // Encryption wraps the upload's stream: gzip, SHA-256 of the gzip and age in one pass.
                 using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
                 using (var body = Encryption.EncryptedBodyWriter.Open(upload.Content, options.Encryption))
                 {
-                    encoded = GzipCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup");
+                    encoded = options.Compression == BqCompression.Zstd
+                        ? ZstdCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup")
+                        : GzipCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup");
                     body.Finish(encoded);
                 }
                 ctx.CompleteProgress("Backup");
@@ -157,6 +159,7 @@ namespace BqBackup.Backup
                     SchemaVersion = inspection.SchemaVersion,
                     Counts = inspection.Counts,
                     RunId = claim.RunId,
+                    Compression = options.Compression == BqCompression.Zstd ? "zstd" : "gzip",
                 });
                 // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
                 claim.Confirm(meta.ToJson(), ctx);

@@ -70,6 +70,7 @@ namespace BqBackup.Schedule
             if (s.Recipients != null && s.Recipients.Count > 0) b.Append(" -Recipient ").Append(string.Join(",", s.Recipients.Select(Q)));
             if (s.RecipientFiles != null && s.RecipientFiles.Count > 0) b.Append(" -RecipientFile ").Append(string.Join(",", s.RecipientFiles.Select(Q)));
             if (s.MinimalMetadata) b.Append(" -MinimalMetadata");
+            if (s.Compression.HasValue) b.Append(" -Compression ").Append(s.Compression.Value);
             b.Append("; ");
             b.Append("if ($?) { Remove-BqBackupExpired");
             if (s.Retention != null && s.Retention.HasRule) b.Append(' ').Append(s.Retention);

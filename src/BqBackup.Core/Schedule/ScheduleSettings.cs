@@ -43,6 +43,9 @@ namespace BqBackup.Schedule
         /// <summary>Pass -MinimalMetadata to the job's New-BqBackup (encrypted backups only).</summary>
         public bool MinimalMetadata { get; set; }
 
+        /// <summary>Pass -Compression to the job's New-BqBackup; null: as the environment says (BQBACKUP_COMPRESSION, else gzip).</summary>
+        public Codec.BqCompression? Compression { get; set; }
+
         /// <summary>Whether -Recipient or -RecipientFile was given.</summary>
         public bool HasRecipients => (Recipients?.Count ?? 0) + (RecipientFiles?.Count ?? 0) > 0;
         public string EndpointUrl { get; set; }

@@ -58,6 +58,9 @@ namespace BqBackup.Commands
         /// <summary>Passed to the job's New-BqBackup: leave the checksum and counts out of encrypted backups' sidecars.</summary>
         [Parameter] public SwitchParameter MinimalMetadata { get; set; }
 
+        /// <summary>Passed to the job's New-BqBackup: Gzip or Zstd (not readable by bunqueue's restore); default: the job's BQBACKUP_COMPRESSION, else Gzip.</summary>
+        [Parameter] public Codec.BqCompression Compression { get; set; }
+
         /// <summary>The account that runs the job (systemd User=, the task's user); default root / SYSTEM.</summary>
         [Parameter(ParameterSetName = InstallSet), ValidateNotNullOrEmpty] public string User { get; set; }
 
@@ -112,6 +115,7 @@ namespace BqBackup.Commands
                 Recipients = Recipient?.Select(r => r.Trim()).Distinct(StringComparer.Ordinal).ToArray(),
                 RecipientFiles = RecipientFile?.Select(ResolvePath).ToArray(),
                 MinimalMetadata = MinimalMetadata,
+                Compression = MyInvocation.BoundParameters.ContainsKey(nameof(Compression)) ? Compression : (Codec.BqCompression?)null,
                 ModulePath = ModulePath(), Executable = ScheduleJob.PwshExecutable(processPath, SessionState.PSVariable.GetValue("PSHOME") as string, windows),
             };
         }
