@@ -20,9 +20,9 @@ namespace BqBackup.Codec
             if (given.HasValue) return given.Value;
             var text = env?.Get(Variable);
             if (string.IsNullOrWhiteSpace(text)) return BqCompression.Gzip;
-            if (Enum.TryParse(text.Trim(), ignoreCase: true, out BqCompression parsed) && Enum.IsDefined(typeof(BqCompression), parsed)
-                && !int.TryParse(text.Trim(), out _))
-                return parsed;
+            // By name only: Enum.TryParse would also take numbers and comma-separated lists.
+            foreach (BqCompression known in Enum.GetValues(typeof(BqCompression)))
+                if (string.Equals(known.ToString(), text.Trim(), StringComparison.OrdinalIgnoreCase)) return known;
             throw new BqBackupException(ErrorIds.InvalidCompression, BqErrorCategory.InvalidArgument,
                 $"{Variable} is '{text}', which names no compression (Gzip or Zstd).", text,
                 $"Set {Variable} to Gzip (the default, readable by bunqueue's restore) or Zstd, or pass -Compression.");
