@@ -16,6 +16,7 @@ namespace BqBackup.Codec
     internal static class ZstdCodec
     {
         private const int BufferSize = 1 << 20;
+        private const int JobSize = 1 << 20;
         private static readonly byte[] Magic = { 0x28, 0xB5, 0x2F, 0xFD };
 
         public static int LevelFor(BqCompressionLevel level)
@@ -46,6 +47,9 @@ namespace BqBackup.Codec
                 {
                     zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, Environment.ProcessorCount);
                     zstd.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+                    // 1 MiB jobs (as the gzip blocks): zstd's default at level 3 (8 MiB jobs and their buffers)
+                    // peaked 79 MiB above idle on 2 cores, 1 MiB jobs 32 MiB, for 0.02% more bytes.
+                    zstd.SetParameter(ZSTD_cParameter.ZSTD_c_jobSize, JobSize);
                     // The snapshot is a file nobody else writes: its length is the frame's content size (zstd -l shows it).
                     if (sourceLength >= 0) zstd.SetPledgedSrcSize((ulong)sourceLength);
                     int n;
