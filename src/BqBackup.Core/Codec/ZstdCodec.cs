@@ -53,11 +53,21 @@ namespace BqBackup.Codec
                     // The snapshot is a file nobody else writes: its length is the frame's content size (zstd -l shows it).
                     if (sourceLength >= 0) zstd.SetPledgedSrcSize((ulong)sourceLength);
                     int n;
+                    var started = false;
                     while ((n = source.Read(buffer, 0, buffer.Length)) > 0)
                     {
                         ctx.ThrowIfCancelled();
                         sha.AppendData(buffer, 0, n);
-                        zstd.Write(buffer, 0, n);
+                        if (started) zstd.Write(buffer, 0, n);
+                        else
+                        {
+                            // zstd starts its worker threads on the first write, from the writing thread, and
+                            // Linux threads inherit their creator's nice value: made from one of ours (nice 10),
+                            // they yield to bunqueue's threads as the gzip blocks do.
+                            var first = n;
+                            IO.BackgroundScheduler.Run(() => { zstd.Write(buffer, 0, first); return true; }).GetAwaiter().GetResult();
+                            started = true;
+                        }
                         raw += n;
                         ctx.ReportProgress(activity, "Compressing and storing", raw, sourceLength);
                     }
