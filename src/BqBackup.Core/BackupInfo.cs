@@ -27,7 +27,9 @@ namespace BqBackup
         public int? SchemaVersion { get; set; }
         public JobCounts Counts { get; set; }
         public bool Compressed { get; set; }
-        /// <summary>The body is age-encrypted (its name ends .db.gz.age, or its sidecar says so): restoring or testing its contents needs an identity.</summary>
+        /// <summary>"Gzip", "Zstd" or "None" (one of bunqueue's uncompressed backups): from the sidecar, else from the name.</summary>
+        public string Compression { get; set; }
+        /// <summary>The body is age-encrypted (its name ends .age, or its sidecar says so): restoring or testing its contents needs an identity.</summary>
         public bool Encrypted { get; set; }
         /// <summary>Who can open an encrypted backup, as its sidecar records it: age1… public keys, or "scrypt" for a passphrase; null when unknown.</summary>
         public string[] Recipients { get; set; }

@@ -61,6 +61,8 @@ namespace BqBackup
         public const string ScheduleNotFound = "ScheduleNotFound";
         public const string ScheduleWriteFailed = "ScheduleWriteFailed";
         public const string ScheduleCommandFailed = "ScheduleCommandFailed";
+        /// <summary>BQBACKUP_COMPRESSION names no compression (Gzip or Zstd). (InvalidArgument)</summary>
+        public const string InvalidCompression = "InvalidCompression";
 
         // age encryption (src/BqBackup.Core/Codec/Age): no message ever contains a key, an identity or a passphrase.
         /// <summary>The header cannot be parsed: not an age file, another version, a malformed line or stanza, non-canonical base64, an scrypt stanza beside others. (InvalidData)</summary>

@@ -114,6 +114,17 @@ try {
             Add-Result 'ours restore s3' (Measure-Process (Invoke-Pwsh "Restore-BqBackup -Path '$target' -Destination 's3://bench/$prefix' -Latest -Confirm:`$false $s3Args | Out-Null"))
             Assert-Restored $target $jobs
 
+            # Opt-in zstd: the same database to the same stores; its peers are the gzip peers (what the targets compare with).
+            $zstdFolder = Join-Path $work "zstd-folder-$label"; Remove-Item -Recurse -Force $zstdFolder -ErrorAction Ignore
+            Add-Result 'ours backup-zstd folder' (Measure-Process (Invoke-Pwsh "New-BqBackup -Path '$db' -Destination '$zstdFolder' -Compression Zstd | Out-Null"))
+            Remove-Item "$target*" -Force -ErrorAction Ignore
+            Add-Result 'ours restore-zstd folder' (Measure-Process (Invoke-Pwsh "Restore-BqBackup -Path '$target' -Destination '$zstdFolder' -Latest -Confirm:`$false | Out-Null"))
+            Assert-Restored $target $jobs
+            Add-Result 'ours backup-zstd s3' (Measure-Process (Invoke-Pwsh "New-BqBackup -Path '$db' -Destination 's3://bench/zstd-$prefix' -Compression Zstd $s3Args | Out-Null"))
+            Remove-Item "$target*" -Force -ErrorAction Ignore
+            Add-Result 'ours restore-zstd s3' (Measure-Process (Invoke-Pwsh "Restore-BqBackup -Path '$target' -Destination 's3://bench/zstd-$prefix' -Latest -Confirm:`$false $s3Args | Out-Null"))
+            Assert-Restored $target $jobs
+
             $bqEnv = (Get-BunqueueS3Environment -Server $server -Prefix "bunqueue-$label-$run/") + @{ BUNQUEUE_DATA_PATH = $db }
             $bun = @((Join-Path $nodeModules '.bin/bun'), (Join-Path $nodeModules 'bunqueue/dist/cli/index.js'))
             Add-Result 'bunqueue backup s3' (Measure-Process ($bun + @('backup', 'now')) $bqEnv)
@@ -145,12 +156,14 @@ try {
             Assert-Restored $target $jobs
         }
 
-        foreach ($op in 'backup', 'restore', 'backup-age', 'restore-age') {
+        foreach ($op in 'backup', 'restore', 'backup-age', 'restore-age', 'backup-zstd', 'restore-zstd') {
             foreach ($store in 'folder', 's3') {
                 $ours = $results["ours $op $store"]
                 if (-not $ours) { continue }
-                $peers = @('bunqueue', 'manual') | Where-Object { $results["$_ $op $store"] }
-                $peerMedians = $peers | ForEach-Object { [pscustomobject]@{ Peer = $_; Seconds = (Get-Median $results["$_ $op $store"].Seconds); Rss = (Get-Median $results["$_ $op $store"].RssMiB) } }
+                # zstd rows are measured against the gzip peers of the same operation.
+                $peerOp = $op -replace '-zstd$', ''
+                $peers = @('bunqueue', 'manual') | Where-Object { $results["$_ $peerOp $store"] }
+                $peerMedians = $peers | ForEach-Object { [pscustomobject]@{ Peer = $_; Seconds = (Get-Median $results["$_ $peerOp $store"].Seconds); Rss = (Get-Median $results["$_ $peerOp $store"].RssMiB) } }
                 $fastest = $peerMedians | Sort-Object Seconds | Select-Object -First 1
                 $oursMedian = Get-Median $ours.Seconds
                 $rows += [pscustomobject]@{

@@ -11,6 +11,8 @@ Describe 'build.ps1 -Task Bench, smoke size' {
         # bunqueue's built-in backup is S3-only; the manual path runs to both stores.
         $table | Should -Match '\| backup \| s3 \| [\d.]+ \([\d.-]+\) \| [\d.]+ \| [\d.]+ \|'
         $table | Should -Match '\| bunqueue \(' # the workload a real bunqueue server wrote
+        # Opt-in zstd, to both stores, against the gzip peers.
+        foreach ($row in '\| backup-zstd \| folder \|', '\| backup-zstd \| s3 \|', '\| restore-zstd \| folder \|', '\| restore-zstd \| s3 \|') { $table | Should -Match $row }
         $output | Should -Not -Match 'is wrong'
     }
 }

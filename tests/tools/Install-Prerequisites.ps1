@@ -11,7 +11,8 @@
     DotnetTools  the local dotnet tools of dotnet-tools.json (pwsh): `dotnet tool restore`.
     Debian       on Linux with apt-get, as root: awscli (the tests' independent S3 client, called
                  as /usr/bin/aws), sqlite3, nodejs and npm, time (/usr/bin/time), gzip, and age
-                 (age and age-keygen, the independent age implementation). Not root, or no
+                 (age and age-keygen, the independent age implementation), zstd (the stock
+                 zstd that reads and writes .db.zst bodies in the tests). Not root, or no
                  apt-get: a warning naming what is missing. Nothing on Windows or macOS.
     Node         the npm packages of tests/node/package-lock.json (`npm ci`): bun and bunqueue,
                  s3rver, and cctv-age (the C2SP age test vectors). Skipped while the installed
@@ -60,6 +61,7 @@ function Install-DebianPackages {
         'gzip'          = 'gzip'
         'age'           = 'age'
         'age-keygen'    = 'age'
+        'zstd'          = 'zstd'
     }
     $missing = @(@(foreach ($command in $wanted.Keys) {
         $found = if ($command.StartsWith('/')) { Test-Path -LiteralPath $command } else { [bool](Get-Command $command -CommandType Application -ErrorAction Ignore) }

@@ -98,7 +98,7 @@ namespace BqBackup.Backup
             var firstSequence = 1;
             for (var attempt = 1; ; attempt++)
             {
-                var claim = NameClaim.Take(store, takenAt, runId, firstSequence, options.Encryption != null, ctx);
+                var claim = NameClaim.Take(store, takenAt, runId, firstSequence, options.Encryption != null, ctx, options.Compression);
                 try
                 {
                     return StoreAs(claim, databasePath, store, destination, options, ctx, snapshot, takenAt, check, clock);
@@ -123,7 +123,7 @@ namespace BqBackup.Backup
             var name = claim.Name;
             ctx.WriteVerbose($"Storing as '{name}' in '{store.Location}'.");
             CodecResult encoded;
-            var contentType = options.Encryption != null ? "application/octet-stream" : "application/gzip";
+            var contentType = options.Encryption != null ? "application/octet-stream" : options.Compression == BqCompression.Zstd ? "application/zstd" : "application/gzip";
             // Body and sidecar get the same retain-until date; the claim stays unlocked, so a failed run can take it back.
             var lockState = options.ObjectLock?.For(takenAt);
             using (var upload = lockState != null ? ((Locking.ILockingStore)store).BeginUpload(name, contentType, lockState, ctx.Cancellation)
@@ -133,7 +133,9 @@ namespace BqBackup.Backup
                 using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
                 using (var body = Encryption.EncryptedBodyWriter.Open(upload.Content, options.Encryption))
                 {
-                    encoded = GzipCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup");
+                    encoded = options.Compression == BqCompression.Zstd
+                        ? ZstdCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup")
+                        : GzipCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup");
                     body.Finish(encoded);
                 }
                 ctx.CompleteProgress("Backup");
@@ -165,6 +167,7 @@ namespace BqBackup.Backup
                     SchemaVersion = inspection.SchemaVersion,
                     Counts = inspection.Counts,
                     RunId = claim.RunId,
+                    Compression = options.Compression == BqCompression.Zstd ? "zstd" : "gzip",
                 });
                 // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
                 claim.Confirm(meta.ToJson(), ctx, lockState);

@@ -12,6 +12,8 @@ namespace BqBackup.Backup
     public sealed class BackupOptions
     {
         public BqCompressionLevel CompressionLevel { get; set; } = BqCompressionLevel.Optimal;
+        /// <summary>Gzip (the default, what bunqueue's restore reads) or the opt-in Zstd (…db.zst).</summary>
+        public BqCompression Compression { get; set; } = BqCompression.Gzip;
         /// <summary>
         /// When the backup is taken; null (the default) for the operation's clock (OperationContext.Clock).
         /// Tests set it to take several backups "in the same second", or one while the clock runs ahead.

@@ -38,14 +38,15 @@ namespace BqBackup.Backup
 
         /// <summary>
         /// The first free name of the second of <paramref name="takenAt"/> from <paramref name="firstSequence"/> on, claimed
-        /// (…db.gz.age when <paramref name="encrypted"/>: the claim, like the name, is the encrypted backup's own).
+        /// (…db.gz.age when <paramref name="encrypted"/>, …db.zst[.age] for zstd: the claim, like the name, is that backup's own).
         /// </summary>
-        public static NameClaim Take(IBackupStore store, DateTime takenAt, string runId, int firstSequence, bool encrypted, OperationContext ctx)
+        public static NameClaim Take(IBackupStore store, DateTime takenAt, string runId, int firstSequence, bool encrypted, OperationContext ctx,
+            Codec.BqCompression compression = Codec.BqCompression.Gzip)
         {
             var unreadable = 0;
             for (var sequence = firstSequence; sequence < MaxSequence; sequence++)
             {
-                var claim = new NameClaim(store, BackupNaming.NameFor(takenAt, sequence, encrypted), runId, sequence);
+                var claim = new NameClaim(store, BackupNaming.NameFor(takenAt, sequence, encrypted, compression), runId, sequence);
                 if (store.Stat(claim.Name, ctx.Cancellation) != null || store.Stat(claim.MetadataName, ctx.Cancellation) != null) continue;
                 try
                 {

@@ -49,8 +49,9 @@ namespace BqBackup.Catalog
                     Timestamp = nameTime,
                     Size = body.Size,
                     LastModified = body.LastModified,
-                    // Ours are always gzip; bunqueue's say so in their sidecar.
+                    // Ours are always compressed (their name says how); bunqueue's say so in their sidecar.
                     Compressed = origin == BackupOrigin.BqBackup,
+                    Compression = CompressionName(BackupNaming.CompressionOfName(body.Key)),
                     Encrypted = BackupNaming.IsEncryptedName(body.Key),
                     Status = BackupStatus.MissingMetadata,
                 };
@@ -248,6 +249,7 @@ namespace BqBackup.Catalog
             info.DatabaseSize = meta.Size;
             info.Sha256 = meta.Checksum;
             info.Compressed = meta.Compressed;
+            info.Compression = KnownCompression(meta.Compression) ?? CompressionName(BackupNaming.CompressionOfName(info.Name)) ?? (meta.Compressed ? "Gzip" : "None");
             info.WrittenBy = meta.Version;
             info.Host = meta.Host;
             info.SourcePath = meta.SourcePath;
@@ -258,5 +260,12 @@ namespace BqBackup.Catalog
             info.Encrypted = info.Encrypted || meta.Encryption != null || BackupNaming.IsEncryptedName(info.Name);
             info.Recipients = meta.Recipients;
         }
+
+        private static string CompressionName(Codec.BqCompression? compression) => compression?.ToString();
+
+        /// <summary>A sidecar's "compression" when it names one we know; junk there is not repeated.</summary>
+        private static string KnownCompression(string recorded) =>
+            string.Equals(recorded, "zstd", StringComparison.OrdinalIgnoreCase) ? "Zstd"
+            : string.Equals(recorded, "gzip", StringComparison.OrdinalIgnoreCase) ? "Gzip" : null;
     }
 }

@@ -34,6 +34,8 @@ namespace BqBackup.Catalog
         /// with only this in it, and deletes a sidecar only while it still holds its own run id.
         /// </summary>
         public string RunId { get; set; }
+        /// <summary>"gzip" or "zstd": how the body is compressed (ours write it; bunqueue's have none and are gzip when compressed).</summary>
+        public string Compression { get; set; }
 
         public byte[] ToJson()
         {
@@ -60,6 +62,7 @@ namespace BqBackup.Catalog
                     if (SourcePath != null) w.WriteString("sourcePath", SourcePath);
                     if (SchemaVersion.HasValue) w.WriteNumber("schemaVersion", SchemaVersion.Value);
                     if (RunId != null) w.WriteString("runId", RunId);
+                    if (Compression != null) w.WriteString("compression", Compression);
                     if (Counts != null)
                     {
                         w.WriteStartObject("counts");
@@ -111,6 +114,7 @@ namespace BqBackup.Catalog
                     // A version beyond int32 is junk, not a version to truncate into another one: read as unknown.
                     meta.SchemaVersion = TryLong(root, "schemaVersion", out var sv) && sv >= int.MinValue && sv <= int.MaxValue ? (int?)sv : null;
                     meta.RunId = TryString(root, "runId", out var run) ? run : null;
+                    meta.Compression = TryString(root, "compression", out var compression) ? compression : null;
                     if (root.TryGetProperty("counts", out var counts) && counts.ValueKind == JsonValueKind.Object)
                     {
                         long Get(string name) => TryLong(counts, name, out var n) ? n : 0;

@@ -52,7 +52,7 @@ namespace BqBackup.Codec
 
         /// <summary>
         /// Writes the database held in <paramref name="source"/> to <paramref name="destination"/>:
-        /// gunzipped when it is gzip (sniffed, not trusted from a name), copied as is when it is a raw
+        /// gunzipped when it is gzip, unzstd'ed when it is zstd (sniffed, not trusted from a name), copied as is when it is a raw
         /// SQLite file, as bunqueue's restore accepts both. A damaged gzip stream is BackupCorrupt.
         /// Never writes more than <paramref name="maxRawBytes"/>: a body that holds more ends the call
         /// with <paramref name="tooLarge"/>'s error (SizeMismatch by default) before the byte over the
@@ -64,11 +64,13 @@ namespace BqBackup.Codec
             using (var counted = new CountingStream(source, leaveOpen: true))
             using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                var head = new byte[2];
-                var headLength = StreamUtil.ReadFully(counted, head, 2);
-                var gzipped = headLength == 2 && head[0] == 0x1f && head[1] == 0x8b;
+                var head = new byte[4];
+                var headLength = StreamUtil.ReadFully(counted, head, head.Length);
+                var gzipped = headLength >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+                // zstd (our opt-in .db.zst) is sniffed like gzip: the bytes decide, not the name.
+                var zstd = ZstdCodec.IsZstd(head, headLength);
                 var prefixed = new PrefixedReadStream(head, headLength, counted);
-                Stream reader = gzipped ? new GZipStream(prefixed, CompressionMode.Decompress) : (Stream)prefixed;
+                Stream reader = gzipped ? new GZipStream(prefixed, CompressionMode.Decompress) : zstd ? ZstdCodec.OpenReader(prefixed) : (Stream)prefixed;
                 long raw = 0;
                 try
                 {
@@ -95,10 +97,10 @@ namespace BqBackup.Codec
                 catch (InvalidDataException e)
                 {
                     throw new BqBackupException(ErrorIds.BackupCorrupt, BqErrorCategory.InvalidData,
-                        $"The backup '{backupName}' is damaged: its gzip stream cannot be read ({e.Message}).", backupName,
+                        $"The backup '{backupName}' is damaged: its {(zstd ? "zstd" : "gzip")} stream cannot be read ({e.Message}).", backupName,
                         "Restore an older backup (Get-BqBackup lists them); this one cannot be used.", e);
                 }
-                return new CodecResult { RawBytes = raw, EncodedBytes = counted.Count, Sha256 = Hex(sha.GetHashAndReset()), WasCompressed = gzipped };
+                return new CodecResult { RawBytes = raw, EncodedBytes = counted.Count, Sha256 = Hex(sha.GetHashAndReset()), WasCompressed = gzipped || zstd };
             }
         }
 

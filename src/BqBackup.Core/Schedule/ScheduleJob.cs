@@ -72,6 +72,7 @@ namespace BqBackup.Schedule
             if (s.MinimalMetadata) b.Append(" -MinimalMetadata");
             // Days, never a date: every run locks its own backup for as long from when it is taken.
             if (s.ObjectLock?.Days != null) b.Append(" -LockMode ").Append(s.ObjectLock.Mode).Append(" -LockDays ").Append(s.ObjectLock.Days.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (s.Compression.HasValue) b.Append(" -Compression ").Append(s.Compression.Value);
             b.Append("; ");
             b.Append("if ($?) { Remove-BqBackupExpired");
             if (s.Retention != null && s.Retention.HasRule) b.Append(' ').Append(s.Retention);

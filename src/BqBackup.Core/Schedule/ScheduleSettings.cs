@@ -45,6 +45,8 @@ namespace BqBackup.Schedule
 
         /// <summary>The Object Lock the job's New-BqBackup asks for (-LockMode, -LockDays); null: none asked (BQBACKUP_LOCK_* in the environment file still apply).</summary>
         public Locking.ObjectLockOptions ObjectLock { get; set; }
+        /// <summary>Pass -Compression to the job's New-BqBackup; null: as the environment says (BQBACKUP_COMPRESSION, else gzip).</summary>
+        public Codec.BqCompression? Compression { get; set; }
 
         /// <summary>Whether -Recipient or -RecipientFile was given.</summary>
         public bool HasRecipients => (Recipients?.Count ?? 0) + (RecipientFiles?.Count ?? 0) > 0;

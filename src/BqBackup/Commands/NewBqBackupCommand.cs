@@ -39,6 +39,10 @@ namespace BqBackup.Commands
         [Parameter]
         public BqCompressionLevel CompressionLevel { get; set; } = BqCompressionLevel.Optimal;
 
+        /// <summary>Gzip (default; bunqueue's restore reads it) or Zstd (…db.zst; faster, smaller, not readable by bunqueue); default BQBACKUP_COMPRESSION.</summary>
+        [Parameter]
+        public BqCompression Compression { get; set; } = BqCompression.Gzip;
+
         /// <summary>Encrypt with age to these public keys (age1…); default BQBACKUP_AGE_RECIPIENTS.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -82,6 +86,7 @@ namespace BqBackup.Commands
                 options = new BackupOptions
                 {
                     CompressionLevel = CompressionLevel,
+                    Compression = CompressionSetting.Resolve(MyInvocation.BoundParameters.ContainsKey(nameof(Compression)) ? Compression : (BqCompression?)null, Environment),
                     MinimalMetadata = MinimalMetadata,
                     Encryption = Encryption.BackupEncryption.Resolve(Recipient, RecipientFile?.Select(ResolvePath), Passphrase, Environment),
                     ObjectLock = Locking.ObjectLockOptions.Resolve(Bound<Locking.ObjectLockMode>(nameof(LockMode)), Bound<int>(nameof(LockDays)),
@@ -89,6 +94,7 @@ namespace BqBackup.Commands
                 };
                 if (options.ObjectLock != null) WriteVerbose($"Locking every backup {options.ObjectLock.Describe()}.");
                 options.Validate();
+                if (options.Compression != BqCompression.Gzip) WriteVerbose($"Compressing with {options.Compression} (level {ZstdLevelText()}): bunqueue's own restore cannot read these backups; Restore-BqBackup and zstd -d can.");
                 if (options.Encryption != null) WriteVerbose($"Encrypting with age to {options.Encryption.Describe()}.");
             }
             catch (BqBackupException e)
@@ -100,6 +106,7 @@ namespace BqBackup.Commands
 
         private T? Bound<T>(string name) where T : struct =>
             MyInvocation.BoundParameters.TryGetValue(name, out var value) ? (T)value : (T?)null;
+        private string ZstdLevelText() => $"{CompressionLevel}, zstd {CompressionSetting.ZstdLevel(CompressionLevel)}";
 
         protected override void ProcessRecord()
         {

@@ -68,6 +68,8 @@ namespace BqBackup.Commands
         [Parameter, ValidateNotNullOrEmpty] public string CopyToEndpointUrl { get; set; }
         [Parameter, ValidateNotNullOrEmpty] public string CopyToRegion { get; set; }
         [Parameter, ValidateNotNullOrEmpty] public string CopyToProfileName { get; set; }
+        /// <summary>Passed to the job's New-BqBackup: Gzip or Zstd (not readable by bunqueue's restore); default: the job's BQBACKUP_COMPRESSION, else Gzip.</summary>
+        [Parameter] public Codec.BqCompression Compression { get; set; }
 
         /// <summary>The account that runs the job (systemd User=, the task's user); default root / SYSTEM.</summary>
         [Parameter(ParameterSetName = InstallSet), ValidateNotNullOrEmpty] public string User { get; set; }
@@ -126,6 +128,7 @@ namespace BqBackup.Commands
                 ObjectLock = ScheduledLock(),
                 CopyTo = CopyTo == null || Storage.BackupStores.IsS3(CopyTo) ? CopyTo : ResolvePath(CopyTo),
                 CopyToEndpointUrl = CopyToEndpointUrl, CopyToRegion = CopyToRegion, CopyToProfileName = CopyToProfileName,
+                Compression = MyInvocation.BoundParameters.ContainsKey(nameof(Compression)) ? Compression : (Codec.BqCompression?)null,
                 ModulePath = ModulePath(), Executable = ScheduleJob.PwshExecutable(processPath, SessionState.PSVariable.GetValue("PSHOME") as string, windows),
             };
         }
