@@ -11,6 +11,8 @@ Describe 'build.ps1 -Task Bench, smoke size' {
         # bunqueue's built-in backup is S3-only; the manual path runs to both stores.
         $table | Should -Match '\| backup \| s3 \| [\d.]+ \([\d.-]+\) \| [\d.]+ \| [\d.]+ \|'
         $table | Should -Match '\| bunqueue \(' # the workload a real bunqueue server wrote
+        # One backup to a folder and s3rver at once, against ours to the slower one alone.
+        $table | Should -Match '\| backup-fanout \| folder\+s3 \| [\d.]+ \([\d.-]+\) \| - \| - \| [\d.]+ \(ours to (folder|s3) alone\) \|'
         $output | Should -Not -Match 'is wrong'
     }
 }
