@@ -67,6 +67,27 @@ Describe 'New-BqBackup -Destination d1, d2, d3' {
     }
 }
 
+Describe 'A fan-out killed after the first destination committed' {
+    It 'leaves the backup in the first, nothing that lists in the second, and the next run completes both and cleans up' {
+        $d1 = Join-Path $TestDrive 'killed-1'; $d2 = Join-Path $TestDrive 'killed-2'
+        $tmp = New-Item -ItemType Directory (Join-Path $TestDrive 'killed-tmp')
+        Invoke-WithEnvironment @{ BQBACKUP_KILL_AT = 'backup-committed'; TMPDIR = $tmp.FullName } {
+            Invoke-ChildPwsh "New-BqBackup -Path '$db' -Destination '$d1', '$d2'" } | Out-Null
+        @(Get-BqBackup -Destination $d1).Count | Should -Be 1
+        @(Get-BqBackup -Destination $d2) | Should -BeNullOrEmpty
+        Get-ChildItem -Force $d2 | Should -Not -BeNullOrEmpty # the killed run's claim and partial body: proof it died mid-way
+
+        (Get-ChildItem -Force $tmp -Filter 'bqbackup-*') | Should -Not -BeNullOrEmpty # the killed run's scratch folder
+        $next = Invoke-WithEnvironment @{ TMPDIR = $tmp.FullName } { New-BqBackup -Path $db -Destination $d1, $d2 }
+        @($next).Count | Should -Be 2
+        $next[1].Name | Should -Be $next[0].Name
+        @(Get-BqBackup -Destination $d2).Count | Should -Be 1
+        Get-ChildItem -Force $d2 -Filter '.*' | Should -BeNullOrEmpty -Because 'the dead run''s partial body is removed by the next run'
+        Get-ChildItem -Force $tmp -Filter 'bqbackup-*' | Should -BeNullOrEmpty
+        (Test-BqBackup -Destination $d2 -Latest).Passed | Should -BeTrue
+    }
+}
+
 Describe 'Get-BqBackupStatus -Destination d1, d2' {
     BeforeAll {
         # The primary (a folder) backed up now; the copy (the second s3rver) last got one 8 hours ago.
