@@ -124,6 +124,13 @@ try {
             Remove-Item "$target*" -Force -ErrorAction Ignore
             Add-Result 'ours restore-zstd s3' (Measure-Process (Invoke-Pwsh "Restore-BqBackup -Path '$target' -Destination 's3://bench/zstd-$prefix' -Latest -Confirm:`$false $s3Args | Out-Null"))
             Assert-Restored $target $jobs
+            # Fan-out: one backup to a folder and s3rver at once (target: at most 1.2x the slower destination alone); both copies the same bytes.
+            $fanFolder = Join-Path $work "fanout-folder-$label"; Remove-Item -Recurse -Force $fanFolder -ErrorAction Ignore
+            Add-Result 'ours backup-fanout folder+s3' (Measure-Process (Invoke-Pwsh "New-BqBackup -Path '$db' -Destination '$fanFolder', 's3://bench/fanout-$label-$run/' $s3Args | Out-Null"))
+            $fanCopies = @(Get-BqBackup -Destination $fanFolder) + @(Get-BqBackup -Destination "s3://bench/fanout-$label-$run/" -EndpointUrl $server.Endpoint -AccessKey S3RVER -SecretKey S3RVER)
+            if ($fanCopies.Count -ne 2 -or $fanCopies[0].Name -ne $fanCopies[1].Name -or $fanCopies[0].Size -ne $fanCopies[1].Size -or $fanCopies[0].Sha256 -ne $fanCopies[1].Sha256) {
+                throw "The fan-out backup did not leave the same backup in both destinations: $($fanCopies | ForEach-Object { "$($_.Destination)$($_.Name) $($_.Size)" })"
+            }
 
             $bqEnv = (Get-BunqueueS3Environment -Server $server -Prefix "bunqueue-$label-$run/") + @{ BUNQUEUE_DATA_PATH = $db }
             $bun = @((Join-Path $nodeModules '.bin/bun'), (Join-Path $nodeModules 'bunqueue/dist/cli/index.js'))
@@ -174,6 +181,17 @@ try {
                     Manual = ($peerMedians | Where-Object Peer -eq 'manual').Seconds; ManualRss = ($peerMedians | Where-Object Peer -eq 'manual').Rss
                     Fastest = $fastest.Peer; Ratio = $oursMedian / $fastest.Seconds
                 }
+            }
+        }
+        $fan = $results['ours backup-fanout folder+s3']
+        if ($fan) {
+            $alone = @('folder', 's3') | ForEach-Object { [pscustomobject]@{ Store = $_; Seconds = Get-Median $results["ours backup $_"].Seconds } } | Sort-Object Seconds | Select-Object -Last 1
+            $fanMedian = Get-Median $fan.Seconds
+            $rows += [pscustomobject]@{
+                Size = $label; DbBytes = $dbSize; Operation = 'backup-fanout'; Store = 'folder+s3'
+                Ours = $fanMedian; OursSpread = '{0:F2}-{1:F2}' -f ($fan.Seconds | Measure-Object -Minimum -Maximum).Minimum, ($fan.Seconds | Measure-Object -Minimum -Maximum).Maximum
+                OursRss = Get-Median $fan.RssMiB; IdleRss = $idle.RssMiB
+                Fastest = "ours to $($alone.Store) alone"; Ratio = $fanMedian / $alone.Seconds
             }
         }
     }

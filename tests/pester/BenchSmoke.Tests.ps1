@@ -13,6 +13,8 @@ Describe 'build.ps1 -Task Bench, smoke size' {
         $table | Should -Match '\| bunqueue \(' # the workload a real bunqueue server wrote
         # Opt-in zstd, to both stores, against the gzip peers.
         foreach ($row in '\| backup-zstd \| folder \|', '\| backup-zstd \| s3 \|', '\| restore-zstd \| folder \|', '\| restore-zstd \| s3 \|') { $table | Should -Match $row }
+        # One backup to a folder and s3rver at once, against ours to the slower one alone.
+        $table | Should -Match '\| backup-fanout \| folder\+s3 \| [\d.]+ \([\d.-]+\) \| - \| - \| [\d.]+ \(ours to (folder|s3) alone\) \|'
         $output | Should -Not -Match 'is wrong'
     }
 }

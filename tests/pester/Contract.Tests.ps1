@@ -6,7 +6,7 @@ BeforeAll {
 Describe 'The cmdlets'' parameters are their contract' {
     It '<Command> has -<Name>' -ForEach @(
         @{ Command = 'New-BqBackup'; Name = 'Path'; Type = 'string[]' }
-        @{ Command = 'New-BqBackup'; Name = 'Destination'; Type = 'string' }
+        @{ Command = 'New-BqBackup'; Name = 'Destination'; Type = 'string[]' }
         @{ Command = 'New-BqBackup'; Name = 'CompressionLevel'; Type = 'BqBackup.Codec.BqCompressionLevel' }
         @{ Command = 'Get-BqBackup'; Name = 'Destination'; Type = 'string' }
         @{ Command = 'Get-BqBackup'; Name = 'Name'; Type = 'string[]' }

@@ -10,7 +10,7 @@ Describe 'Get-BqBackupStatus' {
     BeforeEach { $script:dest = Join-Path $TestDrive ("status-" + [guid]::NewGuid().ToString('N')) }
 
     It 'has its parameters' -ForEach @(
-        @{ Name = 'Destination'; Type = 'string' }, @{ Name = 'Interval'; Type = 'timespan' },
+        @{ Name = 'Destination'; Type = 'string[]' }, @{ Name = 'Interval'; Type = 'timespan' },
         @{ Name = 'SizeAnomalyFactor'; Type = 'double' }, @{ Name = 'AsPrometheus'; Type = 'switch' }
     ) { Get-Command Get-BqBackupStatus | Should -HaveParameter $Name -Type $Type }
 

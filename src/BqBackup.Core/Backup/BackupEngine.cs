@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
+using System.Runtime.ExceptionServices;
 using BqBackup.Catalog;
 using BqBackup.Codec;
 using BqBackup.IO;
@@ -12,6 +15,9 @@ namespace BqBackup.Backup
     /// <summary>
     /// Snapshot → integrity_check → gzip + SHA-256 in one pass → sidecar → body commit. The body's
     /// commit is the last step, so a backup that failed anywhere leaves nothing that lists as one.
+    /// With several destinations the snapshot, the compression and the encryption happen once and
+    /// the stream is fanned out (<see cref="FanOutStream"/>); each destination claims its name,
+    /// commits and fails on its own, and one that fails takes nothing from the others.
     /// </summary>
     public static class BackupEngine
     {
@@ -19,39 +25,79 @@ namespace BqBackup.Backup
 
         /// <summary>Run, and leave the outcome in the destination's status record for Get-BqBackupStatus.</summary>
         public static BackupInfo RunAndRecord(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx)
+            => Single(RunAndRecord(databasePath, new[] { new BackupTarget(store, destination) }, options, ctx));
+
+        /// <summary>
+        /// Run to every target, and leave each one's outcome in its status record. A failure of the
+        /// source (snapshot, integrity_check) is thrown, and recorded in every target; a failure of
+        /// one destination is its outcome's Error.
+        /// </summary>
+        public static IReadOnlyList<BackupOutcome> RunAndRecord(string databasePath, IReadOnlyList<BackupTarget> targets, BackupOptions options, OperationContext ctx)
         {
             // A setting that can never work here (a lock on a folder) is the caller's mistake, not a failed run to record.
-            Locking.BackupLocks.RequireLockable(store, options.ObjectLock);
+            foreach (var target in targets) Locking.BackupLocks.RequireLockable(target.Store, options.ObjectLock);
+            IReadOnlyList<BackupOutcome> outcomes;
             try
             {
-                var info = Run(databasePath, store, destination, options, ctx);
-                Health.StatusRecord.Record(store, ctx, r =>
-                {
-                    r.LastSuccess = info.Timestamp;
-                    r.LastSuccessName = info.Name;
-                    r.SourcePath = databasePath;
-                });
-                return info;
+                outcomes = Run(databasePath, targets, options, ctx);
             }
             catch (BqBackupException e)
             {
-                Health.StatusRecord.Record(store, ctx, r =>
-                {
-                    r.LastFailure = options.UtcNow?.Invoke().ToUniversalTime() ?? ctx.UtcNow();
-                    r.LastFailureErrorId = e.ErrorId;
-                    r.LastFailureMessage = e.Message;
-                    r.SourcePath = databasePath;
-                });
+                foreach (var target in targets) RecordFailure(target.Store, e, databasePath, options, ctx);
                 throw;
             }
+            for (var i = 0; i < targets.Count; i++)
+            {
+                var outcome = outcomes[i];
+                if (outcome.Backup != null)
+                    Health.StatusRecord.Record(targets[i].Store, ctx, r =>
+                    {
+                        r.LastSuccess = outcome.Backup.Timestamp;
+                        r.LastSuccessName = outcome.Backup.Name;
+                        r.SourcePath = databasePath;
+                    });
+                else
+                    RecordFailure(targets[i].Store, outcome.Error, databasePath, options, ctx);
+            }
+            return outcomes;
         }
 
+        private static void RecordFailure(IBackupStore store, BqBackupException e, string databasePath, BackupOptions options, OperationContext ctx) =>
+            Health.StatusRecord.Record(store, ctx, r =>
+            {
+                r.LastFailure = options.UtcNow?.Invoke().ToUniversalTime() ?? ctx.UtcNow();
+                r.LastFailureErrorId = e.ErrorId;
+                r.LastFailureMessage = e.Message;
+                r.SourcePath = databasePath;
+            });
+
         public static BackupInfo Run(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx)
+            => Single(Run(databasePath, new[] { new BackupTarget(store, destination) }, options, ctx));
+
+        private static BackupInfo Single(IReadOnlyList<BackupOutcome> outcomes)
         {
+            if (outcomes[0].Error != null) ExceptionDispatchInfo.Capture(outcomes[0].Error).Throw();
+            return outcomes[0].Backup;
+        }
+
+        /// <summary>One outcome per target, in the order given.</summary>
+        public static IReadOnlyList<BackupOutcome> Run(string databasePath, IReadOnlyList<BackupTarget> targets, BackupOptions options, OperationContext ctx)
+        {
+            if (targets == null || targets.Count == 0) throw new ArgumentException("A backup needs at least one destination.", nameof(targets));
             options.Validate();
-            // A lock the store cannot honour is refused before anything is written.
-            Locking.BackupLocks.Prepare(store, options.ObjectLock, ctx);
-            LeftoverCleanup.Clean(store, null, ctx); // what killed runs of this user left in this store
+            var states = targets.Select(t => new TargetState(t)).ToList();
+            foreach (var state in states)
+            {
+                try
+                {
+                    // A lock the store cannot honour is refused before anything is written.
+                    Locking.BackupLocks.Prepare(state.Target.Store, options.ObjectLock, ctx);
+                    LeftoverCleanup.Clean(state.Target.Store, null, ctx); // what killed runs of this user left in this store
+                }
+                catch (BqBackupException e) { state.Error = e; }
+            }
+            if (states.All(s => s.Error != null)) return Outcomes(states);
+
             var clock = Stopwatch.StartNew();
             var takenAt = options.UtcNow?.Invoke().ToUniversalTime() ?? ctx.UtcNow();
             using (var temp = new PrivateTempDirectory("snapshot", options.TempRoot))
@@ -73,7 +119,7 @@ namespace BqBackup.Backup
                 });
                 try
                 {
-                    return Store(databasePath, store, destination, options, ctx, snapshot, takenAt, check, clock);
+                    Store(databasePath, states, options, ctx, snapshot, takenAt, check, clock);
                 }
                 finally
                 {
@@ -81,63 +127,111 @@ namespace BqBackup.Backup
                     try { check.Wait(); } catch (AggregateException) { }
                 }
             }
+            return Outcomes(states);
         }
+
+        private static IReadOnlyList<BackupOutcome> Outcomes(List<TargetState> states) =>
+            states.Select(s => new BackupOutcome(s.Target.Destination, s.Backup, s.Error)).ToList();
 
         /// <summary>How often a run that lost its name to a concurrent backup stores again under the next one.</summary>
         private const int MaxAttempts = 5;
 
+        /// <summary>How often the destinations' claims are moved to the highest one's name before the run settles for different names.</summary>
+        private const int AlignRounds = 3;
+
         /// <summary>
-        /// Claims a name, then stores under it. A run that loses its name to a concurrent backup
-        /// (only possible on stores without conditional writes, see NameClaim) uploads again under
-        /// the next free name; a failure anywhere removes its own claim and nothing else.
+        /// Claims a name in each destination, then stores under it. A destination that loses its
+        /// name to a concurrent backup (only possible on stores without conditional writes, see
+        /// NameClaim) stores again under the next free name; a failure anywhere removes its own
+        /// claim and nothing else.
         /// </summary>
-        private static BackupInfo Store(string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx,
+        private static void Store(string databasePath, List<TargetState> states, BackupOptions options, OperationContext ctx,
             string snapshot, DateTime takenAt, System.Threading.Tasks.Task<(string integrity, DatabaseInspection inspection)> check, Stopwatch clock)
         {
             var runId = Guid.NewGuid().ToString("N");
-            var firstSequence = 1;
             for (var attempt = 1; ; attempt++)
             {
-                var claim = NameClaim.Take(store, takenAt, runId, firstSequence, options.Encryption != null, ctx, options.Compression);
+                var pending = states.Where(s => s.Error == null && s.Backup == null).ToList();
+                if (pending.Count == 0) return;
+                Claim(pending, takenAt, runId, options, ctx);
+                var claimed = pending.Where(s => s.Claim != null).ToList();
                 try
                 {
-                    return StoreAs(claim, databasePath, store, destination, options, ctx, snapshot, takenAt, check, clock);
+                    StoreAs(claimed, states.Count, attempt, databasePath, options, ctx, snapshot, takenAt, check, clock);
                 }
-                catch (BqBackupException e) when (e.ErrorId == ErrorIds.BackupNameConflict && attempt < MaxAttempts)
+                finally
                 {
-                    claim.Release(ctx);
-                    ctx.WriteVerbose($"{e.Message} Storing again under the next free name.");
-                    firstSequence = claim.Sequence + 1;
-                }
-                catch
-                {
-                    claim.Release(ctx);
-                    throw;
+                    foreach (var state in claimed)
+                    {
+                        if (state.Backup == null) state.Claim.Release(ctx);
+                        state.NextSequence = state.Claim.Sequence + 1;
+                        state.Claim = null;
+                    }
                 }
             }
         }
 
-        private static BackupInfo StoreAs(NameClaim claim, string databasePath, IBackupStore store, string destination, BackupOptions options, OperationContext ctx,
+        /// <summary>
+        /// The first free name in each destination, and then the same name in all where the stores
+        /// allow: a destination whose name is behind (its -1 free where another already holds one
+        /// of that second) gives its claim back and claims the highest one's name. Where that name is
+        /// taken too, the round repeats; after <see cref="AlignRounds"/> the names stay different and a warning says so.
+        /// </summary>
+        private static void Claim(List<TargetState> pending, DateTime takenAt, string runId, BackupOptions options, OperationContext ctx)
+        {
+            foreach (var state in pending) TakeClaim(state, state.NextSequence, takenAt, runId, options, ctx);
+            for (var round = 0; round < AlignRounds; round++)
+            {
+                var claimed = pending.Where(s => s.Claim != null).ToList();
+                if (claimed.Count < 2) return;
+                var highest = claimed.Max(s => s.Claim.Sequence);
+                var behind = claimed.Where(s => s.Claim.Sequence < highest).ToList();
+                if (behind.Count == 0) return;
+                foreach (var state in behind)
+                {
+                    ctx.WriteVerbose($"'{state.Claim.Name}' is free in '{state.Target.Store.Location}' but not everywhere; taking the name the other destinations have.");
+                    state.Claim.Release(ctx);
+                    state.Claim = null;
+                    TakeClaim(state, highest, takenAt, runId, options, ctx);
+                }
+            }
+            var names = pending.Where(s => s.Claim != null).ToList();
+            if (names.Select(s => s.Claim.Name).Distinct().Count() > 1)
+                ctx.WriteWarning("The backup could not take the same name in every destination (other backups of the same second hold them): " +
+                                 string.Join(", ", names.Select(s => $"'{s.Claim.Name}' in '{s.Target.Store.Location}'")) + ".");
+        }
+
+        private static void TakeClaim(TargetState state, int firstSequence, DateTime takenAt, string runId, BackupOptions options, OperationContext ctx)
+        {
+            try { state.Claim = NameClaim.Take(state.Target.Store, takenAt, runId, firstSequence, options.Encryption != null, ctx, options.Compression); }
+            catch (BqBackupException e) { state.Error = e; }
+        }
+
+        private static void StoreAs(List<TargetState> claimed, int destinationCount, int attempt, string databasePath, BackupOptions options, OperationContext ctx,
             string snapshot, DateTime takenAt, System.Threading.Tasks.Task<(string integrity, DatabaseInspection inspection)> check, Stopwatch clock)
         {
-            var name = claim.Name;
-            ctx.WriteVerbose($"Storing as '{name}' in '{store.Location}'.");
-            CodecResult encoded;
             var contentType = options.Encryption != null ? "application/octet-stream" : options.Compression == BqCompression.Zstd ? "application/zstd" : "application/gzip";
             // Body and sidecar get the same retain-until date; the claim stays unlocked, so a failed run can take it back.
             var lockState = options.ObjectLock?.For(takenAt);
-            using (var upload = lockState != null ? ((Locking.ILockingStore)store).BeginUpload(name, contentType, lockState, ctx.Cancellation)
-                                                  : store.BeginUpload(name, contentType, ctx.Cancellation))
+            try
             {
-                // Encryption wraps the upload's stream: gzip, SHA-256 of the gzip and age in one pass.
-                using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-                using (var body = Encryption.EncryptedBodyWriter.Open(upload.Content, options.Encryption))
+                foreach (var state in claimed)
                 {
-                    encoded = options.Compression == BqCompression.Zstd
-                        ? ZstdCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup")
-                        : GzipCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup");
-                    body.Finish(encoded);
+                    ctx.WriteVerbose($"Storing as '{state.Claim.Name}' in '{state.Target.Store.Location}'.");
+                    try
+                    {
+                        state.Upload = lockState != null ? ((Locking.ILockingStore)state.Target.Store).BeginUpload(state.Claim.Name, contentType, lockState, ctx.Cancellation)
+                                                         : state.Target.Store.BeginUpload(state.Claim.Name, contentType, ctx.Cancellation);
+                    }
+                    catch (BqBackupException e) { state.Error = e; }
                 }
+                var streaming = claimed.Where(s => s.Upload != null).ToList();
+                if (streaming.Count == 0) return;
+
+                // A single destination is written straight into its upload; several share one
+                // compression (and encryption) pass through the fan-out.
+                var encoded = destinationCount == 1 ? Encode(snapshot, streaming[0].Upload.Content, options, ctx) : FanOut(streaming, snapshot, options, ctx);
+                if (encoded == null) return; // every destination failed while the body streamed
                 ctx.CompleteProgress("Backup");
                 FailPoints.Hit("backup-body-written");
 
@@ -166,28 +260,111 @@ namespace BqBackup.Backup
                     SourcePath = databasePath,
                     SchemaVersion = inspection.SchemaVersion,
                     Counts = inspection.Counts,
-                    RunId = claim.RunId,
+                    RunId = streaming[0].Claim.RunId,
                     Compression = options.Compression == BqCompression.Zstd ? "zstd" : "gzip",
                 });
-                // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
-                claim.Confirm(meta.ToJson(), ctx, lockState);
-                FailPoints.Hit("backup-sidecar-written");
-                upload.Commit(ctx.Cancellation);
-                FailPoints.Hit("backup-committed");
-                ctx.WriteVerbose($"Stored {encoded.EncodedBytes:N0} bytes (database {encoded.RawBytes:N0} bytes, sha256 {encoded.Sha256}) in {clock.Elapsed.TotalSeconds:F2} s.");
-
-                // The same mapping a later listing applies, so what New-BqBackup returns is what Get-BqBackup lists.
-                var info = new BackupInfo
+                var sidecar = meta.ToJson();
+                foreach (var state in streaming.Where(s => s.Error == null))
                 {
-                    Name = name, Destination = destination, Origin = BackupOrigin.BqBackup, Size = encoded.EncodedBytes,
-                    MetadataName = claim.MetadataName, LastModified = DateTimeOffset.UtcNow,
-                };
-                BackupCatalog.ApplyMetadata(info, meta, problem: null);
-                BackupCatalog.MarkListed(info, store);
-                BackupCatalog.FlagClockSkew(info, ctx.UtcNow());
-                Locking.BackupLocks.Confirm(store, info, lockState, ctx);
-                return info;
+                    try
+                    {
+                        // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
+                        state.Claim.Confirm(sidecar, ctx, lockState);
+                        FailPoints.Hit("backup-sidecar-written");
+                        state.Upload.Commit(ctx.Cancellation);
+                        FailPoints.Hit("backup-committed");
+                    }
+                    catch (BqBackupException e) when (e.ErrorId == ErrorIds.BackupNameConflict && attempt < MaxAttempts)
+                    {
+                        ctx.WriteVerbose($"{e.Message} Storing again under the next free name.");
+                        continue;
+                    }
+                    catch (BqBackupException e)
+                    {
+                        state.Error = e;
+                        continue;
+                    }
+                    ctx.WriteVerbose($"Stored {encoded.EncodedBytes:N0} bytes (database {encoded.RawBytes:N0} bytes, sha256 {encoded.Sha256}) in '{state.Target.Store.Location}' in {clock.Elapsed.TotalSeconds:F2} s.");
+
+                    // The same mapping a later listing applies, so what New-BqBackup returns is what Get-BqBackup lists.
+                    var info = new BackupInfo
+                    {
+                        Name = state.Claim.Name, Destination = state.Target.Destination, Origin = BackupOrigin.BqBackup, Size = encoded.EncodedBytes,
+                        MetadataName = state.Claim.MetadataName, LastModified = DateTimeOffset.UtcNow,
+                    };
+                    BackupCatalog.ApplyMetadata(info, meta, problem: null);
+                    BackupCatalog.MarkListed(info, state.Target.Store);
+                    BackupCatalog.FlagClockSkew(info, ctx.UtcNow());
+                    state.Backup = info;
+                    // Committed: a lock the store did not keep is this destination's error beside its backup.
+                    try { Locking.BackupLocks.Confirm(state.Target.Store, info, lockState, ctx); }
+                    catch (BqBackupException e) { state.Error = e; }
+                }
             }
+            finally
+            {
+                // An upload that was not committed removes every trace of itself.
+                foreach (var state in claimed)
+                {
+                    state.Upload?.Dispose();
+                    state.Upload = null;
+                }
+            }
+        }
+
+        /// <summary>gzip + SHA-256 of the snapshot, and age when the options encrypt, into <paramref name="sink"/>.</summary>
+        private static CodecResult Encode(string snapshot, Stream sink, BackupOptions options, OperationContext ctx)
+        {
+            using (var input = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+            using (var body = Encryption.EncryptedBodyWriter.Open(sink, options.Encryption))
+            {
+                var encoded = options.Compression == BqCompression.Zstd
+                    ? ZstdCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup")
+                    : GzipCodec.Compress(input, input.Length, body.Content, options.CompressionLevel, ctx, "Backup");
+                body.Finish(encoded);
+                return encoded;
+            }
+        }
+
+        /// <summary>
+        /// One encoding pass written to every upload at once. A destination whose upload fails
+        /// mid-stream gets its error and drops out; null when every one failed.
+        /// </summary>
+        private static CodecResult FanOut(List<TargetState> streaming, string snapshot, BackupOptions options, OperationContext ctx)
+        {
+            using (var fan = new FanOutStream(streaming.Select(s => s.Upload.Content).ToList(), ctx.Cancellation))
+            {
+                CodecResult encoded = null;
+                try
+                {
+                    encoded = Encode(snapshot, fan, options, ctx);
+                    fan.Complete();
+                }
+                catch (Exception) when (fan.Failures.All(f => f != null) && !ctx.Cancellation.IsCancellationRequested)
+                {
+                    encoded = null;
+                }
+                var failures = fan.Failures;
+                for (var i = 0; i < streaming.Count; i++)
+                    if (failures[i] != null) streaming[i].Error = WriteFailure(streaming[i].Target, failures[i]);
+                return encoded;
+            }
+        }
+
+        private static BqBackupException WriteFailure(BackupTarget target, Exception e) =>
+            e as BqBackupException ?? new BqBackupException(ErrorIds.StoreError, BqErrorCategory.WriteError,
+                $"Writing the backup to '{target.Store.Location}' failed: {e.Message}", target.Destination,
+                "Check the destination (free space, permissions, network) and run the backup again; the other destinations were not affected.", e);
+
+        private sealed class TargetState
+        {
+            public TargetState(BackupTarget target) { Target = target; }
+            public BackupTarget Target { get; }
+            public NameClaim Claim { get; set; }
+            public IStoreUpload Upload { get; set; }
+            public int NextSequence { get; set; } = 1;
+            public BackupInfo Backup { get; set; }
+            public BqBackupException Error { get; set; }
         }
     }
 }

@@ -35,5 +35,10 @@ namespace BqBackup.Health
         public DateTime? LastFailureTime { get; set; }
         public string LastFailureErrorId { get; set; }
         public string LastFailureMessage { get; set; }
+        /// <summary>With several destinations: the first one named, which the others are copies of; null for that one itself.</summary>
+        public string Primary { get; set; }
+        /// <summary>LagBehindPrimary in seconds: how much older this copy's newest backup is than the primary's (0 when it is not older).</summary>
+        public double? LagBehindPrimarySeconds => Durations.Seconds(LagBehindPrimary);
+        internal TimeSpan? LagBehindPrimary { get; set; }
     }
 }

@@ -119,30 +119,60 @@ namespace BqBackup.Health
             if (health.Status == HealthStatus.Healthy) health.Status = HealthStatus.Warning;
         }
 
-        /// <summary>Prometheus text exposition format, for node-exporter's textfile collector.</summary>
-        public static string ToPrometheus(BackupHealth h)
+        /// <summary>
+        /// Judges a copy against the primary (the first destination): a copy whose newest backup is
+        /// older than the primary's by more than the interval lags behind it — a Warning with that
+        /// reason (a copy that is already Critical stays so). Nothing to compare when either has no backup.
+        /// </summary>
+        public static void CompareWithPrimary(BackupHealth copy, BackupHealth primary)
         {
-            var label = "{destination=\"" + h.Destination.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"}";
+            copy.Primary = primary.Destination;
+            if (!copy.LastBackupTime.HasValue || !primary.LastBackupTime.HasValue) return;
+            var lag = primary.LastBackupTime.Value - copy.LastBackupTime.Value;
+            copy.LagBehindPrimary = lag > TimeSpan.Zero ? lag : TimeSpan.Zero;
+            if (lag <= copy.Interval) return;
+            copy.Reasons.Add($"lags behind the primary '{primary.Destination}': its newest backup ('{copy.LastBackupName}', {copy.LastBackupTime:yyyy-MM-dd HH:mm:ss} UTC) is {Hours(lag.TotalHours)} older than the primary's " +
+                             $"('{primary.LastBackupName}', {primary.LastBackupTime:yyyy-MM-dd HH:mm:ss} UTC), more than the interval ({Hours(copy.Interval.TotalHours)}); copy the missing backups (Copy-BqBackup -Missing) or check why backups to it fail");
+            if (copy.Status == HealthStatus.Healthy) copy.Status = HealthStatus.Warning;
+        }
+
+        /// <summary>Prometheus text exposition format, for node-exporter's textfile collector.</summary>
+        public static string ToPrometheus(BackupHealth h) => ToPrometheus(new[] { h });
+
+        /// <summary>
+        /// Several destinations in one exposition: each metric's HELP and TYPE once, then one sample
+        /// per destination (labelled destination="…"), as the format requires of a metric family.
+        /// </summary>
+        public static string ToPrometheus(IReadOnlyList<BackupHealth> healths)
+        {
+            string Escape(string value) => value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
             var text = new StringBuilder();
-            void Metric(string name, string help, double? value)
+            void Metric(string name, string help, Func<BackupHealth, double?> value, Func<BackupHealth, string> extraLabels = null)
             {
-                if (!value.HasValue) return;
+                var samples = healths.Where(h => value(h).HasValue).ToList();
+                if (samples.Count == 0) return;
                 text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
                 text.Append("# TYPE ").Append(name).Append(" gauge\n");
-                text.Append(name).Append(label).Append(' ').Append(value.Value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+                foreach (var h in samples)
+                {
+                    text.Append(name).Append("{destination=\"").Append(Escape(h.Destination)).Append('"').Append(extraLabels?.Invoke(h) ?? "").Append('}');
+                    text.Append(' ').Append(value(h).Value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+                }
             }
             double? Unix(DateTime? t) => t.HasValue ? (t.Value.ToUniversalTime() - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds : (double?)null;
-            Metric("bqbackup_status", "Backup health: 0 healthy, 1 warning, 2 critical.", h.ExitCode);
-            Metric("bqbackup_last_backup_timestamp_seconds", "When the newest backup was taken (Unix time).", Unix(h.LastBackupTime));
-            Metric("bqbackup_last_backup_age_seconds", "Age of the newest backup.", h.LastBackupAge?.TotalSeconds);
-            Metric("bqbackup_last_backup_size_bytes", "Stored size of the newest backup.", h.LastBackupSize);
-            Metric("bqbackup_backups", "Number of backups in the destination.", h.BackupCount);
-            Metric("bqbackup_backups_size_bytes", "Total stored size of all backups.", h.TotalSize);
-            Metric("bqbackup_oldest_backup_timestamp_seconds", "When the oldest backup was taken (Unix time).", Unix(h.OldestBackupTime));
-            Metric("bqbackup_last_attempt_failed", "1 when the newest backup attempt failed.", h.LastAttemptFailed ? 1 : 0);
-            Metric("bqbackup_future_backups", "Backups stamped more than the clock-skew tolerance in the future.", h.FutureBackupCount);
-            Metric("bqbackup_clock_skew", "1 when a backup or the status record is stamped in the future.", h.ClockSkew ? 1 : 0);
-            Metric("bqbackup_last_failure_timestamp_seconds", "When a backup attempt last failed (Unix time).", Unix(h.LastFailureTime));
+            Metric("bqbackup_status", "Backup health: 0 healthy, 1 warning, 2 critical.", h => h.ExitCode);
+            Metric("bqbackup_last_backup_timestamp_seconds", "When the newest backup was taken (Unix time).", h => Unix(h.LastBackupTime));
+            Metric("bqbackup_last_backup_age_seconds", "Age of the newest backup.", h => h.LastBackupAge?.TotalSeconds);
+            Metric("bqbackup_last_backup_size_bytes", "Stored size of the newest backup.", h => h.LastBackupSize);
+            Metric("bqbackup_backups", "Number of backups in the destination.", h => h.BackupCount);
+            Metric("bqbackup_backups_size_bytes", "Total stored size of all backups.", h => h.TotalSize);
+            Metric("bqbackup_oldest_backup_timestamp_seconds", "When the oldest backup was taken (Unix time).", h => Unix(h.OldestBackupTime));
+            Metric("bqbackup_last_attempt_failed", "1 when the newest backup attempt failed.", h => h.LastAttemptFailed ? 1 : 0);
+            Metric("bqbackup_future_backups", "Backups stamped more than the clock-skew tolerance in the future.", h => h.FutureBackupCount);
+            Metric("bqbackup_clock_skew", "1 when a backup or the status record is stamped in the future.", h => h.ClockSkew ? 1 : 0);
+            Metric("bqbackup_last_failure_timestamp_seconds", "When a backup attempt last failed (Unix time).", h => Unix(h.LastFailureTime));
+            Metric("bqbackup_copy_lag_seconds", "How much older a copy's newest backup is than the primary destination's.", h => h.LagBehindPrimary?.TotalSeconds,
+                h => ",primary=\"" + Escape(h.Primary) + "\"");
             return text.ToString();
         }
 

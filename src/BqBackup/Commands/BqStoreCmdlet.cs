@@ -135,6 +135,27 @@ namespace BqBackup.Commands
             }
         }
 
+        /// <summary>
+        /// Every destination of one input, resolved as <see cref="DestinationFor"/> does (none given:
+        /// the one from -BucketName or S3_BUCKET). One that is no folder or S3 URL is reported and
+        /// left out; one named twice stops the command (DestinationConflict).
+        /// </summary>
+        protected IReadOnlyList<string> DestinationsFor(string[] destinations)
+        {
+            var resolved = new List<string>();
+            foreach (var given in destinations ?? new string[] { null })
+            {
+                var destination = DestinationFor(given);
+                if (destination == null) continue;
+                if (resolved.Contains(destination, StringComparer.Ordinal))
+                    Fail(new BqBackupException(ErrorIds.DestinationConflict, BqErrorCategory.InvalidArgument,
+                        $"The destination '{UrlRedaction.Redact(destination)}' is named twice.", UrlRedaction.Redact(destination),
+                        "Name each destination once."));
+                resolved.Add(destination);
+            }
+            return resolved;
+        }
+
         /// <summary>Opens a store with the S3 parameters given, the settings a piped backup carries filling the rest.</summary>
         protected IBackupStore OpenStore(string resolvedDestination, bool createFolder, StoreSettings carried = null)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using BqBackup.Catalog;
 using BqBackup.Health;
@@ -13,10 +14,15 @@ namespace BqBackup.Commands
     [OutputType(typeof(BackupHealth), typeof(string))]
     public sealed class GetBqBackupStatusCommand : BqStoreCmdlet
     {
+        /// <summary>
+        /// One row per destination. The first one named (on the command line or down the pipeline) is
+        /// the primary: a later one whose newest backup is older than the primary's by more than the
+        /// interval is a Warning.
+        /// </summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
-        public string Destination { get; set; }
+        public string[] Destination { get; set; }
 
         /// <summary>How often backups run; no backup within twice this is Critical. Defaults to S3_BACKUP_INTERVAL (ms), else 6 hours.</summary>
         [Parameter]
@@ -41,28 +47,44 @@ namespace BqBackup.Commands
             catch (BqBackupException e) { Fail(e); }
         }
 
+        // Each destination once, however many piped objects name it; the first one is the primary.
+        private readonly HashSet<string> seen = new HashSet<string>(StringComparer.Ordinal);
+        private readonly List<BackupHealth> forPrometheus = new List<BackupHealth>();
+        private BackupHealth primary;
+
         protected override void ProcessRecord()
         {
-            // One destination: a failure to read it is reported for it, the next is still checked.
-            var destination = DestinationFor(Destination);
-            if (destination == null) return;
-            try
+            // One destination at a time: a failure to read it is reported for it, the next is still checked.
+            foreach (var destination in DestinationsFor(Destination))
             {
-                using (var store = OpenStore(destination, createFolder: false))
+                var isPrimary = seen.Count == 0;
+                if (!seen.Add(destination)) continue;
+                try
                 {
-                    var ctx = Context();
-                    var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
-                    var record = StatusRecord.Read(store, ctx);
-                    var health = HealthCheck.Evaluate(destination, backups, record, interval, SizeAnomalyFactor, ctx.UtcNow());
-                    HealthCheck.AddWarning(health, Guard(() => Protection.DestinationPosture.NewestNotLockedReason(store, backups, ctx)));
-                    if (AsPrometheus) WriteObject(HealthCheck.ToPrometheus(health));
-                    else WriteObject(health);
+                    using (var store = OpenStore(destination, createFolder: false))
+                    {
+                        var ctx = Context();
+                        var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
+                        var record = StatusRecord.Read(store, ctx);
+                        var health = HealthCheck.Evaluate(destination, backups, record, interval, SizeAnomalyFactor, ctx.UtcNow());
+                        HealthCheck.AddWarning(health, Guard(() => Protection.DestinationPosture.NewestNotLockedReason(store, backups, ctx)));
+                        if (isPrimary) primary = health;
+                        else if (primary != null) HealthCheck.CompareWithPrimary(health, primary);
+                        // One exposition for all: a metric's HELP and TYPE may appear only once.
+                        if (AsPrometheus) forPrometheus.Add(health);
+                        else WriteObject(health);
+                    }
+                }
+                catch (BqBackupException e)
+                {
+                    Report(e);
                 }
             }
-            catch (BqBackupException e)
-            {
-                Report(e);
-            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (AsPrometheus && forPrometheus.Count > 0) WriteObject(HealthCheck.ToPrometheus(forPrometheus));
         }
     }
 }

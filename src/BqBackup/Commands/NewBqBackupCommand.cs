@@ -30,11 +30,14 @@ namespace BqBackup.Commands
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        /// <summary>A folder, or s3://bucket/prefix; defaults to s3://$S3_BUCKET/$S3_BACKUP_PREFIX.</summary>
+        /// <summary>
+        /// Folders, or s3://bucket/prefix; defaults to s3://$S3_BUCKET/$S3_BACKUP_PREFIX. Several:
+        /// one snapshot and one compression pass, written to all of them at once.
+        /// </summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
-        public string Destination { get; set; }
+        public string[] Destination { get; set; }
 
         [Parameter]
         public BqCompressionLevel CompressionLevel { get; set; } = BqCompressionLevel.Optimal;
@@ -110,19 +113,36 @@ namespace BqBackup.Commands
 
         protected override void ProcessRecord()
         {
-            // The destination is resolved for each record: Import-Csv rows may each name their own.
-            var destination = DestinationFor(Destination);
-            if (destination == null) return;
+            // The destinations are resolved for each record: Import-Csv rows may each name their own.
+            var destinations = DestinationsFor(Destination);
+            if (destinations.Count == 0) return;
             foreach (var fullPath in DatabasePaths())
             {
-                if (!ShouldProcess(fullPath, $"Back up to '{destination}'{(options.ObjectLock != null ? ", locked " + options.ObjectLock.Describe() : "")}")) continue;
+                if (!ShouldProcess(fullPath, $"Back up to '{string.Join("', '", destinations)}'{(options.ObjectLock != null ? ", locked " + options.ObjectLock.Describe() : "")}")) continue;
+                var targets = new List<BackupTarget>();
+                foreach (var destination in destinations)
+                {
+                    try
+                    {
+                        // Opened only once there is something to do, so -WhatIf creates no folder.
+                        if (!stores.TryGetValue(destination, out var store))
+                            stores[destination] = store = OpenStore(destination, createFolder: true);
+                        targets.Add(new BackupTarget(store, destination));
+                    }
+                    catch (BqBackupException e)
+                    {
+                        Report(e);
+                    }
+                }
+                if (targets.Count == 0) continue;
                 try
                 {
-                    // Opened only once there is something to do, so -WhatIf creates no folder.
-                    if (!stores.TryGetValue(destination, out var store))
-                        stores[destination] = store = OpenStore(destination, createFolder: true);
-                    var info = Guard(() => BackupEngine.RunAndRecord(fullPath, store, destination, options, Context()));
-                    WriteObject(info);
+                    // One BackupInfo per destination that committed, one error per destination that did not.
+                    foreach (var outcome in Guard(() => BackupEngine.RunAndRecord(fullPath, targets, options, Context())))
+                    {
+                        if (outcome.Backup != null) WriteObject(outcome.Backup);
+                        if (outcome.Error != null) Report(outcome.Error);
+                    }
                 }
                 catch (BqBackupException e)
                 {
