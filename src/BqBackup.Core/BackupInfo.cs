@@ -51,9 +51,9 @@ namespace BqBackup
         public Storage.StoreSettings StoreSettings { get; set; }
 
         /// <summary>
-        /// The store's version of the body this object stands for, as a versioned bucket's listing
-        /// with -IncludeDeleted reports it; reads (restore, test, copy) take that version. Null for a
-        /// folder and for a plain listing, where the key's current version is read.
+        /// The store's version of the body this object stands for when it is not the key's current
+        /// one (Deleted), as a versioned bucket's listing with -IncludeDeleted reports it; reads
+        /// (restore, test, copy) take that version. Null otherwise: the key's current version is read.
         /// </summary>
         public string VersionId { get; set; }
         /// <summary>

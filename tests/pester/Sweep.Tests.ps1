@@ -35,6 +35,7 @@ BeforeAll {
         'Remove-BqBackup'              = @{ Destination = $dest; Name = 'backup-1999-01-01T00-00-00.db.gz'; Confirm = $false }
         'Get-BqBackupRetention'        = @{ Destination = $dest; KeepLast = 50 }
         'Get-BqBackupStatus'           = @{ Destination = $dest }
+        'Test-BqBackupDestination'     = @{ Destination = $dest }
         'Get-BqBackupSchedule'         = @{ UnitDirectory = $units }
         'Register-BqBackupSchedule'    = @{ Name = 'bqsweep'; Path = $db; Destination = $dest; UnitDirectory = $units; NoEnable = $true; Force = $true; Confirm = $false }
         'Unregister-BqBackupSchedule'  = @{ Name = 'bqsweep'; UnitDirectory = $units; NoDisable = $true; Confirm = $false }

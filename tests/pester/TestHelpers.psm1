@@ -444,7 +444,8 @@ function Start-MotoServer {
     $port = Get-FreeTcpPort
     $log = Join-Path $Root "moto-$port"
     $pythonPath = (@($script:MotoPatches, $env:PYTHONPATH) | Where-Object { $_ }) -join [IO.Path]::PathSeparator
-    $process = Invoke-WithEnvironment @{ INITIAL_NO_AUTH_ACTION_COUNT = "$script:MotoBootstrapCalls"; PYTHONPATH = $pythonPath } {
+    # PYTHONDONTWRITEBYTECODE: no __pycache__ written into the repository's tests/tools/moto.
+    $process = Invoke-WithEnvironment @{ INITIAL_NO_AUTH_ACTION_COUNT = "$script:MotoBootstrapCalls"; PYTHONPATH = $pythonPath; PYTHONDONTWRITEBYTECODE = '1' } {
         Start-Process -FilePath $moto.Source -ArgumentList @('-H', '127.0.0.1', '-p', $port) -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err"
     }
     $endpoint = "http://127.0.0.1:$port"

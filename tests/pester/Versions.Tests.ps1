@@ -91,6 +91,7 @@ Describe 'Backups deleted from a versioned bucket' {
         $versions = @(Get-BqBackup -Destination $key -IncludeDeleted @s3)
         $versions | Should -HaveCount 2
         $versions[0].Deleted | Should -BeFalse
+        $versions[0].VersionId | Should -BeNullOrEmpty   # the current version is read as the key
         $original = $versions | Where-Object Deleted
         $original.Size | Should -Be $good.Size
         $result = $original | Restore-BqBackup -Path (Join-Path $TestDrive 'original.db') -Confirm:$false @s3

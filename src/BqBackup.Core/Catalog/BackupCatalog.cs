@@ -90,7 +90,8 @@ namespace BqBackup.Catalog
                     Compressed = origin == BackupOrigin.BqBackup,
                     Encrypted = BackupNaming.IsEncryptedName(body.Key),
                     Status = BackupStatus.MissingMetadata,
-                    VersionId = body.VersionId,
+                    // A current body is read as the key (also where the provider's version ids are "null", from before versioning).
+                    VersionId = body.IsLatest ? null : body.VersionId,
                     Deleted = !body.IsLatest,
                 };
                 MarkListed(info, store);

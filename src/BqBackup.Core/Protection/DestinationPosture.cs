@@ -73,7 +73,7 @@ namespace BqBackup.Protection
                 var expired = newestLock?.Mode != null ? $" (its retention ended {newestLock.RetainUntil:yyyy-MM-dd HH:mm:ss} UTC)" : "";
                 Add(NewestBackupLocked, false, "not locked",
                     $"the newest backup '{newest.Name}' is not locked{expired}" + (p.ObjectLockEnabled
-                        ? " although the bucket has Object Lock enabled: set a default retention, or write backups with a lock"
+                        ? " although the bucket has Object Lock enabled: set a default retention, or write backups with a lock (HEAD reports a lock only to credentials with s3:GetObjectRetention)"
                         : ": anyone with the keys can delete it"));
             }
 

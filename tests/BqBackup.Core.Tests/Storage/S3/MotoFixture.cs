@@ -39,6 +39,7 @@ namespace BqBackup.Tests.Storage.S3
             var patches = Path.Combine(TestPaths.RepoRoot, "tests", "tools", "moto");
             start.Environment.TryGetValue("PYTHONPATH", out var pythonPath);
             start.Environment["PYTHONPATH"] = string.IsNullOrEmpty(pythonPath) ? patches : patches + Path.PathSeparator + pythonPath;
+            start.Environment["PYTHONDONTWRITEBYTECODE"] = "1"; // no __pycache__ written into the repository
             process = Process.Start(start);
             process.OutputDataReceived += (_, __) => { };
             process.ErrorDataReceived += (_, __) => { };
