@@ -57,6 +57,33 @@ namespace BqBackup.Tests.Backup
         }
 
         [Fact]
+        public void An_encrypted_fan_out_encrypts_once_every_copy_is_the_same_ciphertext_and_restores()
+        {
+            using (var w = new Workspace())
+            using (var f = new Folders(w, 2))
+            using (var identity = BqBackup.Codec.Age.AgeX25519Identity.Generate())
+            using (var encryption = BqBackup.Encryption.BackupEncryption.Resolve(new[] { identity.Recipient.ToString() }, null, null, null))
+            {
+                var options = w.Options(() => Second);
+                options.Encryption = encryption;
+                var outcomes = BackupEngine.Run(w.Database, f.Targets(), options, w.Context);
+                var name = outcomes[0].Backup.Name;
+                Assert.EndsWith(".db.gz.age", name);
+                Assert.Equal(name, outcomes[1].Backup.Name);
+                // One age pass: a second pass would draw a new file key, and the copies would differ.
+                Assert.Equal(File.ReadAllBytes(Path.Combine(f.Paths[0], name)), File.ReadAllBytes(Path.Combine(f.Paths[1], name)));
+
+                var keyFile = w.File("key.txt");
+                File.WriteAllText(keyFile, identity.ExportSecretKey() + "\n");
+                var target = Path.Combine(w.Dir("restored"), "queue.db");
+                var listed = new BackupCatalog(f.Stores[1], f.Paths[1]).Get(name, w.Context);
+                var result = BqBackup.Restore.RestoreEngine.Run(listed, f.Stores[1], target,
+                    new BqBackup.Restore.RestoreOptions { Decryption = BqBackup.Encryption.BackupDecryption.Resolve(new[] { keyFile }, null, null) }, w.Context);
+                Assert.True(result.ChecksumVerified);
+            }
+        }
+
+        [Fact]
         public void A_destination_that_fails_mid_stream_gets_an_error_and_leaves_nothing_while_the_others_commit()
         {
             using (var w = new Workspace(jobs: 3000))
