@@ -83,9 +83,9 @@ namespace BqBackup.Completion
         }
 
         private static readonly System.Text.RegularExpressions.Regex SequenceSuffix =
-            new System.Text.RegularExpressions.Regex(@"T\d{2}-\d{2}-\d{2}-(\d+)\.db\.gz(?:\.age)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            new System.Text.RegularExpressions.Regex(@"T\d{2}-\d{2}-\d{2}-(\d+)\.db\.(?:gz|zst)(?:\.age)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-        /// <summary>backup-…-2.db.gz is the second backup of its second: it sorts after (newer than) backup-….db.gz.</summary>
+        /// <summary>backup-…-2.db.gz (or .db.zst) is the second backup of its second: it sorts after (newer than) backup-….db.gz.</summary>
         private static int Sequence(string name)
         {
             var m = SequenceSuffix.Match(name);
