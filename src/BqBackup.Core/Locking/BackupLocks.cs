@@ -72,7 +72,13 @@ namespace BqBackup.Locking
             var actual = Read(store, key, null, ctx);
             if (wanted == null || (actual != null && actual.Covers(wanted))) return actual;
             ctx.WriteVerbose($"'{key}' came back {(actual == null ? "unlocked" : "locked " + actual)}; setting {wanted} on it.");
-            store.SetLock(key, null, wanted, ctx.Cancellation);
+            try { store.SetLock(key, null, wanted, ctx.Cancellation); }
+            catch (BqBackupException e) when (e.ErrorId == ErrorIds.ObjectLockNotEnabled)
+            {
+                // The object is written by now: "nothing was written" would not be true.
+                actual = null;
+                ctx.WriteVerbose(e.Message);
+            }
             actual = Read(store, key, null, ctx);
             if (actual != null && actual.Covers(wanted)) return actual;
             throw new BqBackupException(ErrorIds.ObjectLockNotApplied, BqErrorCategory.WriteError,

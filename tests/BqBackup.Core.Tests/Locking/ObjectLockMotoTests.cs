@@ -106,6 +106,19 @@ namespace BqBackup.Tests.Locking
         }
 
         [Fact]
+        public void A_locked_write_the_bucket_refuses_for_want_of_Object_Lock_is_ObjectLockNotEnabled_and_leaves_nothing()
+        {
+            using (var store = Open(MotoFixture.VersionedBucket, "nolock-put-" + Guid.NewGuid().ToString("N") + "/"))
+            {
+                // What a bucket that would not say whether it has Object Lock answers the first locked write.
+                var e = Assert.Throws<BqBackupException>(() => store.Put("backup-2026-01-01T00-00-00.db.gz", new byte[] { 1, 2, 3 }, "application/gzip", false,
+                    new ObjectRetention(ObjectLockMode.Governance, DateTime.UtcNow.AddDays(1)), CancellationToken.None));
+                Assert.Equal(ErrorIds.ObjectLockNotEnabled, e.ErrorId);
+                Assert.Empty(store.List(CancellationToken.None));
+            }
+        }
+
+        [Fact]
         public void A_clock_that_runs_ahead_does_not_get_a_locked_version_deleted_the_store_refuses_and_nothing_changes()
         {
             using (var store = Open(lockBucket, "clock/"))
