@@ -157,6 +157,8 @@ namespace BqBackup.Backup
                     SchemaVersion = inspection.SchemaVersion,
                     Counts = inspection.Counts,
                     RunId = claim.RunId,
+                    IntegrityCheck = BackupMetadata.IntegrityCheckOk,
+                    GzipBlocks = encoded.BlockIndex,
                 });
                 // Sidecar first, body last: bunqueue's commit protocol, which its restore expects.
                 claim.Confirm(meta.ToJson(), ctx);

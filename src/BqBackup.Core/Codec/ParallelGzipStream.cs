@@ -36,6 +36,7 @@ namespace BqBackup.Codec
         private int blockLength;
         private long totalIn;
         private bool finished;
+        private readonly List<int> blockLengths = new List<int>();
 
         public ParallelGzipStream(Stream output, CompressionLevel level, CancellationToken cancellation, int blockSize = DefaultBlockSize, int? threads = null)
         {
@@ -58,6 +59,12 @@ namespace BqBackup.Codec
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Flush() { }
+
+        /// <summary>Uncompressed bytes per block (all but the last are full).</summary>
+        public int BlockSize => blockSize;
+
+        /// <summary>Where each block starts, for the sidecar's index: null until <see cref="Finish"/>, and for an empty input.</summary>
+        public GzipBlockIndex Index => finished && totalIn > 0 ? new GzipBlockIndex(blockSize, blockLengths.ToArray()) : null;
 
         public override void Write(byte[] buffer, int offset, int count)
         {
@@ -114,6 +121,7 @@ namespace BqBackup.Codec
         {
             var (input, segment) = inFlight.Dequeue().GetAwaiter().GetResult();
             output.Write(segment.Array, segment.Offset, segment.Count);
+            blockLengths.Add(segment.Count);
             spareInputs.Add(input);
             spareOutputs.Add(segment.Array);
         }
