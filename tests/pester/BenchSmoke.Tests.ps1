@@ -11,6 +11,8 @@ Describe 'build.ps1 -Task Bench, smoke size' {
         # bunqueue's built-in backup is S3-only; the manual path runs to both stores.
         $table | Should -Match '\| backup \| s3 \| [\d.]+ \([\d.-]+\) \| [\d.]+ \| [\d.]+ \|'
         $table | Should -Match '\| bunqueue \(' # the workload a real bunqueue server wrote
+        # The mixed-payload workload (about 3:1), every operation to both stores.
+        foreach ($row in '\| 4MB-mixed \([\d,]+ B\) \| backup \| folder \|', '\| 4MB-mixed \([\d,]+ B\) \| restore \| s3 \|', '\| 4MB-mixed \([\d,]+ B\) \| restore-age \| folder \|') { $table | Should -Match $row }
         $output | Should -Not -Match 'is wrong'
     }
 }

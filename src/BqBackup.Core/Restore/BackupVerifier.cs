@@ -108,7 +108,7 @@ namespace BqBackup.Restore
                 throw new BqBackupException(ErrorIds.BackupIntegrityCheckFailed, BqErrorCategory.InvalidData,
                     $"The backup '{backup.Name}' is not a sound SQLite database (integrity_check: {integrity}).", backup.Name,
                     "Use an older backup; this one cannot be used.");
-            ctx.WriteVerbose($"{(runIntegrityCheck ? "integrity_check ok" : "Inspected")} in {clock.Elapsed.TotalSeconds:F2} s; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"}.");
+            ctx.WriteVerbose($"{(runIntegrityCheck ? "integrity_check ok" : "Inspected without integrity_check")}; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"} ({clock.Elapsed.TotalSeconds:F2} s).");
             return inspection;
         }
 
