@@ -9,7 +9,7 @@ namespace BqBackup.Codec
     /// block size and every block's compressed length (its sync flush included), so a restore can
     /// inflate the blocks on every core. The body itself stays one plain gzip member; the index
     /// lives in the sidecar ("gzipBlocks"), which bunqueue's restore ignores. Lengths are stored
-    /// as unsigned LEB128 varints in base64: about 4 characters a block, 5 KB for a 1 GiB database.
+    /// as unsigned LEB128 varints in base64url: 4 characters a block, 4 KB for a 1 GiB database.
     /// It refers to the gzip stream, so under age encryption it indexes the decrypted stream.
     /// </summary>
     public sealed class GzipBlockIndex
@@ -39,7 +39,7 @@ namespace BqBackup.Codec
         internal bool Fits(long rawLength) =>
             Count > 0 && rawLength > (long)(Count - 1) * BlockSize && rawLength <= (long)Count * BlockSize;
 
-        /// <summary>The "lengths" field: base64 of LEB128 varints.</summary>
+        /// <summary>The "lengths" field: base64url (no padding) of LEB128 varints.</summary>
         public string EncodeLengths()
         {
             using (var buffer = new MemoryStream())
@@ -54,7 +54,8 @@ namespace BqBackup.Codec
                     }
                     buffer.WriteByte((byte)v);
                 }
-                return Convert.ToBase64String(buffer.ToArray());
+                // base64url: JSON writers escape '+' as \u002B, which would double the field.
+                return Convert.ToBase64String(buffer.ToArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
             }
         }
 
@@ -63,7 +64,8 @@ namespace BqBackup.Codec
         {
             if (blockSize < MinBlockSize || blockSize > MaxBlockSize || string.IsNullOrEmpty(lengths) || lengths.Length > MaxBlocks * 8) return null;
             byte[] bytes;
-            try { bytes = Convert.FromBase64String(lengths); }
+            var standard = lengths.Replace('-', '+').Replace('_', '/');
+            try { bytes = Convert.FromBase64String(standard.PadRight(standard.Length + (4 - standard.Length % 4) % 4, '=')); }
             catch (FormatException) { return null; }
             // Deflate grows incompressible data by a few bytes per 16 KiB; anything larger is not one of our blocks.
             var maxLength = (int)blockSize + (int)blockSize / 64 + 4096;

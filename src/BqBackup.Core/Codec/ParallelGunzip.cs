@@ -107,7 +107,7 @@ namespace BqBackup.Codec
                     if (compressed.Position < inputLength) { result.Problem = $"block {block + 1} ends before its indexed length"; return result; }
                 }
                 result.Length = expected;
-                result.Crc = Crc32.HashToUInt32(new ReadOnlySpan<byte>(output, 0, expected));
+                result.Crc = FastCrc32.Compute(output, 0, expected);
             }
             catch (InvalidDataException e)
             {

@@ -55,6 +55,23 @@ namespace BqBackup.Tests.Codec
         }
 
         [Theory]
+        [InlineData(0, 0)]
+        [InlineData(3, 1)]
+        [InlineData(5, 7)]
+        [InlineData(1, 8)]
+        [InlineData(7, 1000)]
+        [InlineData(0, 1 << 20)]
+        public void The_sliced_crc32_matches_the_library_one(int offset, int count)
+        {
+            var data = Text(offset + count + 5, count);
+            new Random(count).NextBytes(data);
+            Assert.Equal(Crc32.HashToUInt32(new ReadOnlySpan<byte>(data, offset, count)), FastCrc32.Compute(data, offset, count));
+            var half = count / 2;
+            Assert.Equal(Crc32.HashToUInt32(new ReadOnlySpan<byte>(data, offset, count)),
+                FastCrc32.Append(FastCrc32.Compute(data, offset, half), data, offset + half, count - half));
+        }
+
+        [Theory]
         [InlineData(1)]
         [InlineData(BlockSize)]
         [InlineData(BlockSize + 1)]
