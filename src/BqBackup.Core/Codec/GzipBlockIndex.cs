@@ -17,7 +17,8 @@ namespace BqBackup.Codec
         /// <summary>The gzip header ParallelGzipStream writes: 10 bytes, no optional fields. The first block starts after it.</summary>
         internal const int HeaderLength = 10;
         internal const int MinBlockSize = 1 << 16;
-        internal const int MaxBlockSize = 1 << 26;
+        /// <summary>Bounds what a crafted sidecar can make a restore hold: about 10 blocks of it are in memory at once.</summary>
+        internal const int MaxBlockSize = 1 << 22;
         /// <summary>64 GiB of 1 MiB blocks: an index beyond it is junk, not a database we wrote.</summary>
         internal const int MaxBlocks = 1 << 16;
 

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
-using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
 
@@ -72,9 +71,9 @@ namespace BqBackup.Codec
 
             var trailer = new byte[8];
             if (StreamUtil.ReadFully(source, trailer, 8) < 8) throw new BlockIndexMismatchException("the body ends before its gzip trailer");
-            var storedCrc = BitConverter.ToUInt32(trailer, 0);
-            var storedSize = BitConverter.ToUInt32(trailer, 4);
-            if (!BitConverter.IsLittleEndian) throw new BlockIndexMismatchException("big-endian host");
+            // Little-endian, as gzip stores them.
+            var storedCrc = (uint)(trailer[0] | trailer[1] << 8 | trailer[2] << 16 | trailer[3] << 24);
+            var storedSize = (uint)(trailer[4] | trailer[5] << 8 | trailer[6] << 16 | trailer[7] << 24);
             if (storedCrc != crc) throw new BlockIndexMismatchException($"the blocks' combined CRC-32 {crc:x8} differs from the trailer's {storedCrc:x8}");
             if (storedSize != (uint)(written & 0xFFFFFFFF)) throw new BlockIndexMismatchException("the trailer's size differs from the blocks' total");
             if (source.Read(new byte[1], 0, 1) != 0) throw new BlockIndexMismatchException("data follows the gzip trailer");

@@ -102,6 +102,7 @@ namespace BqBackup.Tests.Codec
             Assert.Null(GzipBlockIndex.TryDecode(BlockSize, "not base64!"));
             Assert.Null(GzipBlockIndex.TryDecode(BlockSize, ""));
             Assert.Null(GzipBlockIndex.TryDecode(100, index.EncodeLengths()));                       // block size out of range
+            Assert.Null(GzipBlockIndex.TryDecode(64L << 20, index.EncodeLengths()));                 // a block size that would make a restore hold gigabytes
             Assert.Null(GzipBlockIndex.TryDecode(BlockSize, Convert.ToBase64String(new byte[] { 0x80 }))); // a varint cut short
             Assert.Null(GzipBlockIndex.TryDecode(BlockSize, Convert.ToBase64String(new byte[] { 0xff, 0xff, 0xff, 0x0f }))); // a block longer than deflate makes
             Assert.Null(GzipBlockIndex.TryDecode(BlockSize, Convert.ToBase64String(new byte[] { 0 })));    // an empty block
