@@ -9,7 +9,7 @@
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Test [-Filter Text]
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Package
         dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Demo [-Path db] [-Destination dest]
-        dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Bench [-Size 100MB,1GB,bunqueue] [-Runs 3]
+        dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Bench [-Size 100MB,1GB,1GB-mixed,bunqueue] [-Runs 3]
 
     Build   publishes src/BqBackup for this machine's runtime and assembles the module in out/BqBackup
             (third-party assemblies and native SQLite in Dependencies/), with its help generated from module/help
@@ -52,7 +52,7 @@ param(
     [string] $Destination,
 
     # Bench only: database sizes (e.g. 100MB, 1GB) and runs per measurement.
-    [string[]] $Size = @('100MB', '1GB', 'bunqueue'),
+    [string[]] $Size = @('100MB', '1GB', '1GB-mixed', 'bunqueue'),
     [int] $Runs = 3
 )
 

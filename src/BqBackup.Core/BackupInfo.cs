@@ -67,6 +67,10 @@ namespace BqBackup
         public Locking.ObjectLockMode? LockMode { get; set; }
         /// <summary>Until when (UTC) that lock forbids deleting or overwriting the body; null when not locked.</summary>
         public DateTime? LockedUntil { get; set; }
+        /// <summary>The sidecar's index of the gzip body's blocks (see GzipBlockIndex); null when it has none.</summary>
+        internal Codec.GzipBlockIndex BlockIndex { get; set; }
+        /// <summary>The sidecar records that the snapshot passed integrity_check before it was stored.</summary>
+        internal bool SnapshotIntegrityChecked { get; set; }
 
         /// <summary>Whether a listing of its store (or the backup that wrote it) made this object, rather than a conversion of some other input.</summary>
         internal bool Listed { get; set; }

@@ -7,6 +7,8 @@
       - ours: New-BqBackup and Restore-BqBackup, to a folder and to s3rver on loopback;
       - bunqueue's own built-in backup (`backup now`, `backup restore --force`) against the same s3rver;
       - the seed's manual path: sqlite3 .backup + gzip + aws s3 cp (Debian's awscli), and back;
+      - a '-mixed' size (e.g. 1GB-mixed) is the mixed-payload workload (SampleDatabase.CreateMixedOfSize:
+        e-mails, webhooks, report rows, tokens and attachments, holes left by a cleanup), about 3:1 under gzip -6;
       - encrypted (age, one X25519 recipient) to a folder: ours with -Recipient / -IdentityFile,
         against the manual path piped through Debian's age (gzip -6 | age -r, age -d | gunzip).
     Every run is checked: each restore must give a database that passes integrity_check with the
@@ -14,8 +16,9 @@
     -Smoke: one tiny run for CI, correctness only.
 #>
 param(
-    # Sizes of generated databases, and 'bunqueue': one written by a real bunqueue server.
-    [string[]] $Size = @('100MB', '1GB', 'bunqueue'),
+    # Sizes of generated databases, and 'bunqueue': one written by a real bunqueue server. A size
+    # with '-mixed' (e.g. 1GB-mixed) is the mixed-payload workload, which compresses about 3:1.
+    [string[]] $Size = @('100MB', '1GB', '1GB-mixed', 'bunqueue'),
     [int] $Runs = 3,
     [switch] $Smoke
 )
@@ -29,7 +32,7 @@ $nodeModules = Join-Path $root 'tests/node/node_modules'
 $work = Join-Path $root $(if ($Smoke) { 'out/bench-smoke/work' } else { 'out/bench' })
 $resultsDir = if ($Smoke) { Join-Path $root 'out/bench-smoke' } else { Join-Path $PSScriptRoot 'results' }
 New-Item -ItemType Directory -Force $work, $resultsDir | Out-Null
-if ($Smoke) { $Size = @('4MB', 'bunqueue'); $Runs = 1 }
+if ($Smoke) { $Size = @('4MB', '4MB-mixed', 'bunqueue'); $Runs = 1 }
 $Size = @($Size | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 
 $pwshExe = [Environment]::ProcessPath
@@ -66,6 +69,7 @@ $server = Start-S3Server -Bucket 'bench' -Root $work
 $s3Env = @{ AWS_ACCESS_KEY_ID = 'S3RVER'; AWS_SECRET_ACCESS_KEY = 'S3RVER'; AWS_DEFAULT_REGION = 'us-east-1' }
 $s3Args = "-EndpointUrl '$($server.Endpoint)' -AccessKey S3RVER -SecretKey S3RVER"
 $rows = @()
+$ratios = [ordered]@{}
 # One age key pair for the encrypted rows (the identity stays in the work folder).
 $ageKey = Join-Path $work 'bench-identity.txt'
 if (-not (Test-Path $ageKey)) { & /usr/bin/age-keygen -o $ageKey 2>$null }
@@ -86,6 +90,11 @@ try {
             finally { Stop-BunqueueServer $bq }
             Copy-Item $dataPath $db
         }
+        elseif (-not (Test-Path $db) -and $label -match '^(\d+[KMGT]B)-mixed$') {
+            $bytes = [long](Invoke-Expression $Matches[1])
+            Write-Host "Generating a $label bunqueue-shaped database of mixed payloads at $db"
+            [BqBackup.Sample.SampleDatabase]::CreateMixedOfSize($db, $bytes, 1) | Out-Null
+        }
         elseif (-not (Test-Path $db)) {
             $bytes = [long](Invoke-Expression $label)
             Write-Host "Generating a $label bunqueue-shaped database at $db"
@@ -104,6 +113,7 @@ try {
             $folder = Join-Path $work "folder-$label"; Remove-Item -Recurse -Force $folder -ErrorAction Ignore
             $target = Join-Path $work "restored-$label.db"
             Add-Result 'ours backup folder' (Measure-Process (Invoke-Pwsh "New-BqBackup -Path '$db' -Destination '$folder' | Out-Null"))
+            $ratios[$label] = $dbSize / (Get-ChildItem $folder -Filter '*.db.gz' | Select-Object -First 1).Length
             Remove-Item "$target*" -Force -ErrorAction Ignore
             Add-Result 'ours restore folder' (Measure-Process (Invoke-Pwsh "Restore-BqBackup -Path '$target' -Destination '$folder' -Latest -Confirm:`$false | Out-Null"))
             Assert-Restored $target $jobs
@@ -213,6 +223,8 @@ foreach ($r in $rows) {
     $f = { param($v, $fmt) if ($null -eq $v) { '-' } else { $fmt -f $v } }
     $lines += "| $($r.Size) ($('{0:N0}' -f $r.DbBytes) B) | $($r.Operation) | $($r.Store) | $(& $f $r.Ours '{0:F2}') ($($r.OursSpread)) | $(& $f $r.Bunqueue '{0:F2}') | $(& $f $r.Manual '{0:F2}') | $('{0:F2}' -f $r.Ratio) ($($r.Fastest)) | $(& $f $r.OursRss '{0:F0}') | $(& $f ($r.OursRss - $r.IdleRss) '{0:F0}') | $(& $f $r.BunqueueRss '{0:F0}') | $(& $f $r.ManualRss '{0:F0}') |"
 }
+$lines += ''
+$lines += "Database size ÷ our stored gzip (default level): $(($ratios.Keys | ForEach-Object { '{0} {1:F2}' -f $_, $ratios[$_] }) -join '; ')."
 $latency = Join-Path $root 'out/test-results/bunqueue-latency.json'
 if (Test-Path $latency) {
     $lines += ''

@@ -15,6 +15,8 @@ Describe 'build.ps1 -Task Bench, smoke size' {
         foreach ($row in '\| backup-zstd \| folder \|', '\| backup-zstd \| s3 \|', '\| restore-zstd \| folder \|', '\| restore-zstd \| s3 \|') { $table | Should -Match $row }
         # One backup to a folder and s3rver at once, against ours to the slower one alone.
         $table | Should -Match '\| backup-fanout \| folder\+s3 \| [\d.]+ \([\d.-]+\) \| - \| - \| [\d.]+ \(ours to (folder|s3) alone\) \|'
+        # The mixed-payload workload (about 3:1), every operation to both stores.
+        foreach ($row in '\| 4MB-mixed \([\d,]+ B\) \| backup \| folder \|', '\| 4MB-mixed \([\d,]+ B\) \| restore \| s3 \|', '\| 4MB-mixed \([\d,]+ B\) \| restore-age \| folder \|') { $table | Should -Match $row }
         $output | Should -Not -Match 'is wrong'
     }
 }

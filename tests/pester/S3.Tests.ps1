@@ -146,6 +146,8 @@ Describe 'Interoperability with bunqueue''s own S3 backup' {
         $target = Join-Path $TestDrive 'from-bunqueue.db'
         $result = $theirs | Restore-BqBackup -Path $target -Confirm:$false @s3
         $result.ChecksumVerified | Should -BeTrue
+        # bunqueue's sidecar records no integrity_check of its snapshot: ours runs it.
+        $result.IntegrityProof | Should -Be 'integrity_check'
         $result.Counts.Jobs | Should -Be 500
     }
 

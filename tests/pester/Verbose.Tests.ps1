@@ -65,8 +65,14 @@ Describe 'Restore-BqBackup -Verbose' {
         $text | Should -Match "Verified '$([regex]::Escape($backup.Name))' against its sidecar: $('{0:N0}' -f $backup.Size) bytes stored, $('{0:N0}' -f $backup.DatabaseSize) bytes of database, sha256 $($backup.Sha256)"
     }
 
-    It 'tells the integrity check of the restored copy, with its counts' {
-        $text | Should -Match 'integrity_check ok; schema version 37; jobs=250 '
+    It 'tells that integrity_check is skipped and why, and the counts of the restored copy' {
+        $text | Should -Match "'$([regex]::Escape($backup.Name))': skipping integrity_check of the restored copy: its SHA-256 matches the snapshot that passed integrity_check when the backup was taken \(-IntegrityCheck runs it anyway\)"
+        $text | Should -Match 'Inspected without integrity_check; schema version 37; jobs=250 '
+        $text | Should -Not -Match 'integrity_check ok'
+    }
+
+    It 'tells how the body was inflated' {
+        $text | Should -Match 'inflated in 1 blocks on \d+ cores, fetched, inflated, hashed and written in \d+\.\d+ s'
     }
 
     It 'tells each file it moved aside' {
@@ -74,9 +80,57 @@ Describe 'Restore-BqBackup -Verbose' {
     }
 
     It 'tells the steps in order' {
-        $positions = foreach ($step in 'Fetched', 'Verified', 'integrity_check ok', 'Moved aside') { $text.IndexOf($step) }
+        $positions = foreach ($step in 'Fetched', 'Verified', 'skipping integrity_check', 'Inspected', 'Moved aside') { $text.IndexOf($step) }
         $positions | Should -Not -Contain -1
         ($positions | Sort-Object) | Should -Be $positions
+    }
+}
+
+Describe '-IntegrityCheck on Restore-BqBackup and Test-BqBackup, and which check -Verbose says was done' {
+    BeforeAll {
+        $script:src = Join-Path $TestDrive 'integrity-src'
+        $script:ours = New-BqBackup -Path $db -Destination $src
+        # A backup as bunqueue writes it: gzip of the database, its sidecar in bunqueue's own format only.
+        $script:theirsName = 'bunqueue-2026-05-01T00-00-00-000Z-6f1c2d3e-0000-4000-8000-000000000001.db'
+        & bash -c "gzip -c '$db' > '$(Join-Path $src $theirsName)'" 
+        $meta = [ordered]@{ timestamp = '2026-05-01T00:00:00.000Z'; version = '2.9.5'; size = (Get-Item $db).Length
+            compressedSize = (Get-Item (Join-Path $src $theirsName)).Length; checksum = (Get-FileSha256 $db); compressed = $true }
+        $meta | ConvertTo-Json | Set-Content (Join-Path $src "$theirsName.meta.json")
+    }
+
+    It 'Restore-BqBackup -IntegrityCheck runs it on our backup and says why' {
+        $run = Invoke-Verbose { $ours | Restore-BqBackup -Path (Join-Path $TestDrive 'ic-1.db') -IntegrityCheck -Confirm:$false -Verbose }
+        $text = $run.Verbose -join "`n"
+        $run.Output[0].IntegrityProof | Should -Be 'integrity_check'
+        $text | Should -Match "running integrity_check on the restored copy, as -IntegrityCheck asks"
+        $text | Should -Match 'integrity_check ok; schema version 37; jobs=250 '
+    }
+
+    It 'without it our backup is proven by its checksum' {
+        $r = $ours | Restore-BqBackup -Path (Join-Path $TestDrive 'ic-2.db') -Confirm:$false
+        $r.IntegrityProof | Should -Be 'checksum'
+        $r.IntegrityCheck | Should -Be 'ok'
+        sqlite3 (Join-Path $TestDrive 'ic-2.db') 'PRAGMA integrity_check' | Should -Be 'ok'
+    }
+
+    It 'bunqueue''s backup always gets integrity_check, inflated as one stream, and -Verbose says why' {
+        $run = Invoke-Verbose { Restore-BqBackup -Path (Join-Path $TestDrive 'ic-3.db') -Destination $src -Name $theirsName -Confirm:$false -Verbose }
+        $text = $run.Verbose -join "`n"
+        $run.Output[0].IntegrityProof | Should -Be 'integrity_check'
+        $run.Output[0].ChecksumVerified | Should -BeTrue
+        $text | Should -Match "its sidecar \(bunqueue's\) does not record an integrity_check of the snapshot"
+        $text | Should -Match 'has no block index in its sidecar'
+        $text | Should -Match 'inflated as one stream'
+    }
+
+    It 'Test-BqBackup: proven by checksum unless -IntegrityCheck; bunqueue''s always checked' {
+        $plain = Test-BqBackup -Destination $src -All
+        ($plain | Where-Object Name -eq $ours.Name).IntegrityProof | Should -Be 'checksum'
+        ($plain | Where-Object Name -eq $theirsName).IntegrityProof | Should -Be 'integrity_check'
+        $plain.Passed | Should -Not -Contain $false
+        $run = Invoke-Verbose { Test-BqBackup -Destination $src -Name $ours.Name -IntegrityCheck -Verbose }
+        $run.Output[0].IntegrityProof | Should -Be 'integrity_check'
+        ($run.Verbose -join "`n") | Should -Match 'as -IntegrityCheck asks'
     }
 }
 

@@ -262,6 +262,8 @@ namespace BqBackup.Backup
                     Counts = inspection.Counts,
                     RunId = streaming[0].Claim.RunId,
                     Compression = options.Compression == BqCompression.Zstd ? "zstd" : "gzip",
+                    IntegrityCheck = BackupMetadata.IntegrityCheckOk,
+                    GzipBlocks = encoded.BlockIndex,
                 });
                 var sidecar = meta.ToJson();
                 foreach (var state in streaming.Where(s => s.Error == null))

@@ -260,6 +260,8 @@ namespace BqBackup.Catalog
             info.MetadataRecordsEncryption = meta.Encryption != null;
             info.Encrypted = info.Encrypted || meta.Encryption != null || BackupNaming.IsEncryptedName(info.Name);
             info.Recipients = meta.Recipients;
+            info.BlockIndex = meta.GzipBlocks;
+            info.SnapshotIntegrityChecked = meta.IntegrityCheck == BackupMetadata.IntegrityCheckOk;
         }
 
         private static string CompressionName(Codec.BqCompression? compression) => compression?.ToString();

@@ -36,6 +36,17 @@ namespace BqBackup.Catalog
         public string RunId { get; set; }
         /// <summary>"gzip" or "zstd": how the body is compressed (ours write it; bunqueue's have none and are gzip when compressed).</summary>
         public string Compression { get; set; }
+        /// <summary>
+        /// "ok" when the snapshot passed integrity_check before it was stored (every backup we write
+        /// from now on): with a matching checksum, the restored copy is that snapshot, so a restore
+        /// need not check it again. Absent in bunqueue's sidecars and in ours before this field.
+        /// </summary>
+        public string IntegrityCheck { get; set; }
+        /// <summary>"gzipBlocks": where the gzip body's independently deflated blocks start, for a parallel inflate; null when unknown.</summary>
+        public Codec.GzipBlockIndex GzipBlocks { get; set; }
+
+        /// <summary>The value of "integrityCheck" that says the snapshot passed.</summary>
+        public const string IntegrityCheckOk = "ok";
 
         public byte[] ToJson()
         {
@@ -63,6 +74,14 @@ namespace BqBackup.Catalog
                     if (SchemaVersion.HasValue) w.WriteNumber("schemaVersion", SchemaVersion.Value);
                     if (RunId != null) w.WriteString("runId", RunId);
                     if (Compression != null) w.WriteString("compression", Compression);
+                    if (IntegrityCheck != null) w.WriteString("integrityCheck", IntegrityCheck);
+                    if (GzipBlocks != null)
+                    {
+                        w.WriteStartObject("gzipBlocks");
+                        w.WriteNumber("blockSize", GzipBlocks.BlockSize);
+                        w.WriteString("lengths", GzipBlocks.EncodeLengths());
+                        w.WriteEndObject();
+                    }
                     if (Counts != null)
                     {
                         w.WriteStartObject("counts");
@@ -115,6 +134,11 @@ namespace BqBackup.Catalog
                     meta.SchemaVersion = TryLong(root, "schemaVersion", out var sv) && sv >= int.MinValue && sv <= int.MaxValue ? (int?)sv : null;
                     meta.RunId = TryString(root, "runId", out var run) ? run : null;
                     meta.Compression = TryString(root, "compression", out var compression) ? compression : null;
+                    meta.IntegrityCheck = TryString(root, "integrityCheck", out var ic) ? ic : null;
+                    // A malformed index is ignored, never an error: the body is then read as one stream and checked as ever.
+                    if (root.TryGetProperty("gzipBlocks", out var blocks) && blocks.ValueKind == JsonValueKind.Object
+                        && TryLong(blocks, "blockSize", out var blockSize) && TryString(blocks, "lengths", out var lengths))
+                        meta.GzipBlocks = Codec.GzipBlockIndex.TryDecode(blockSize, lengths);
                     if (root.TryGetProperty("counts", out var counts) && counts.ValueKind == JsonValueKind.Object)
                     {
                         long Get(string name) => TryLong(counts, name, out var n) ? n : 0;

@@ -14,5 +14,9 @@ namespace BqBackup.Codec
         public bool WasCompressed { get; set; }
         /// <summary>The body was age-encrypted and every chunk authenticated as it was decrypted.</summary>
         public bool Decrypted { get; set; }
+        /// <summary>Where the gzip body's blocks start (a backup we compressed); null otherwise.</summary>
+        public GzipBlockIndex BlockIndex { get; set; }
+        /// <summary>The body was inflated block by block on every core, by its index.</summary>
+        public bool InflatedInParallel { get; set; }
     }
 }

@@ -33,6 +33,7 @@ namespace BqBackup.Codec
             using (var counted = new CountingStream(destination, leaveOpen: true))
             {
                 long raw = 0;
+                GzipBlockIndex index;
                 using (var gzip = new ParallelGzipStream(counted, ToFrameworkLevel(level), ctx.Cancellation))
                 {
                     int n;
@@ -45,8 +46,9 @@ namespace BqBackup.Codec
                         ctx.ReportProgress(activity, "Compressing and storing", raw, sourceLength);
                     }
                     gzip.Finish();
+                    index = gzip.Index;
                 }
-                return new CodecResult { RawBytes = raw, EncodedBytes = counted.Count, Sha256 = Hex(sha.GetHashAndReset()), WasCompressed = true };
+                return new CodecResult { RawBytes = raw, EncodedBytes = counted.Count, Sha256 = Hex(sha.GetHashAndReset()), WasCompressed = true, BlockIndex = index };
             }
         }
 
@@ -58,17 +60,44 @@ namespace BqBackup.Codec
         /// with <paramref name="tooLarge"/>'s error (SizeMismatch by default) before the byte over the
         /// bound is written, however small the body that inflates to it.
         /// </summary>
+        /// <remarks>
+        /// With <paramref name="index"/> (the sidecar's block index of a body we wrote, and
+        /// <paramref name="indexedRawLength"/>, the database size it records) a gzip body is
+        /// inflated on every core (<see cref="ParallelGunzip"/>); a body that turns out not to match
+        /// it throws <see cref="BlockIndexMismatchException"/> and the caller starts over without it.
+        /// </remarks>
         public static CodecResult Decompress(Stream source, long sourceLength, Stream destination, OperationContext ctx, string activity, string backupName,
-            long maxRawBytes = long.MaxValue, Func<long, BqBackupException> tooLarge = null)
+            long maxRawBytes = long.MaxValue, Func<long, BqBackupException> tooLarge = null, GzipBlockIndex index = null, long indexedRawLength = -1)
         {
             using (var counted = new CountingStream(source, leaveOpen: true))
             using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                var head = new byte[4];
-                var headLength = StreamUtil.ReadFully(counted, head, head.Length);
-                var gzipped = headLength >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+                var head = new byte[Math.Max(GzipBlockIndex.HeaderLength, 4)];
+                var headLength = StreamUtil.ReadFully(counted, head, 2);
+                var gzipped = headLength == 2 && head[0] == 0x1f && head[1] == 0x8b;
+                if (gzipped && index != null && indexedRawLength <= maxRawBytes)
+                {
+                    headLength += StreamUtil.ReadFully(counted, head, head.Length - 2, 2);
+                    // Deflate, no optional header fields: the first block starts at byte 10, as the index assumes.
+                    if (headLength == head.Length && head[2] == 8 && head[3] == 0)
+                    {
+                        using (var writer = new HashingWriter(destination, sha, index.BlockSize, ctx.Cancellation))
+                        {
+                            var inflated = ParallelGunzip.Inflate(counted, index, indexedRawLength, writer, ctx,
+                                done => ctx.ReportProgress(activity, "Fetching and decompressing", counted.Count, sourceLength));
+                            writer.Complete();
+                            return new CodecResult
+                            {
+                                RawBytes = inflated, EncodedBytes = counted.Count, Sha256 = Hex(sha.GetHashAndReset()), WasCompressed = true,
+                                InflatedInParallel = true,
+                            };
+                        }
+                    }
+                    ctx.WriteVerbose($"The gzip header of '{backupName}' is not the one its block index assumes; inflating it as one stream.");
+                }
                 // zstd (our opt-in .db.zst) is sniffed like gzip: the bytes decide, not the name.
-                var zstd = ZstdCodec.IsZstd(head, headLength);
+                if (!gzipped && headLength == 2) headLength += StreamUtil.ReadFully(counted, head, 2, 2);
+                var zstd = !gzipped && ZstdCodec.IsZstd(head, headLength);
                 var prefixed = new PrefixedReadStream(head, headLength, counted);
                 Stream reader = gzipped ? new GZipStream(prefixed, CompressionMode.Decompress) : zstd ? ZstdCodec.OpenReader(prefixed) : (Stream)prefixed;
                 long raw = 0;

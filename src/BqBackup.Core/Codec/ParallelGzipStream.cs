@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
-using System.IO.Hashing;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -25,8 +24,10 @@ namespace BqBackup.Codec
         private readonly CompressionLevel level;
         private readonly int blockSize;
         private readonly int maxInFlight;
-        private readonly Crc32 crc = new Crc32();
-        private readonly Queue<Task<(byte[] input, ArraySegment<byte> output)>> inFlight = new Queue<Task<(byte[] input, ArraySegment<byte> output)>>();
+        // Each block's CRC-32 is computed by its worker and combined in order (crc32_combine): one
+        // CRC over the whole input on the writing thread would be a serial step beside parallel deflate.
+        private uint crc;
+        private readonly Queue<Task<(byte[] input, ArraySegment<byte> output, uint crc, int length)>> inFlight = new Queue<Task<(byte[] input, ArraySegment<byte> output, uint crc, int length)>>();
         // Input and output buffers are reused: a fresh pair per megabyte would pile up on the
         // large-object heap faster than the GC returns it, and memory would grow with the database.
         private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> spareInputs = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
@@ -35,7 +36,9 @@ namespace BqBackup.Codec
         private byte[] block;
         private int blockLength;
         private long totalIn;
+        private long written;
         private bool finished;
+        private readonly List<int> blockLengths = new List<int>();
 
         public ParallelGzipStream(Stream output, CompressionLevel level, CancellationToken cancellation, int blockSize = DefaultBlockSize, int? threads = null)
         {
@@ -59,9 +62,14 @@ namespace BqBackup.Codec
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Flush() { }
 
+        /// <summary>Uncompressed bytes per block (all but the last are full).</summary>
+        public int BlockSize => blockSize;
+
+        /// <summary>Where each block starts, for the sidecar's index: null until <see cref="Finish"/>, and for an empty input.</summary>
+        public GzipBlockIndex Index => finished && totalIn > 0 ? new GzipBlockIndex(blockSize, blockLengths.ToArray()) : null;
+
         public override void Write(byte[] buffer, int offset, int count)
         {
-            crc.Append(new ReadOnlySpan<byte>(buffer, offset, count));
             totalIn += count;
             while (count > 0)
             {
@@ -89,7 +97,7 @@ namespace BqBackup.Codec
             block = final ? null : RentInput();
             blockLength = 0;
             var compressionLevel = level;
-            inFlight.Enqueue(IO.BackgroundScheduler.Run(() => (data, Deflate(data, length, target, final, compressionLevel))));
+            inFlight.Enqueue(IO.BackgroundScheduler.Run(() => (data, Deflate(data, length, target, final, compressionLevel), FastCrc32.Compute(data, 0, length), length)));
             while (inFlight.Count >= maxInFlight) WriteOldest();
         }
 
@@ -112,8 +120,11 @@ namespace BqBackup.Codec
 
         private void WriteOldest()
         {
-            var (input, segment) = inFlight.Dequeue().GetAwaiter().GetResult();
+            var (input, segment, blockCrc, length) = inFlight.Dequeue().GetAwaiter().GetResult();
+            crc = written == 0 ? blockCrc : Crc32Combine.Combine(crc, blockCrc, length);
+            written += length;
             output.Write(segment.Array, segment.Offset, segment.Count);
+            blockLengths.Add(segment.Count);
             spareInputs.Add(input);
             spareOutputs.Add(segment.Array);
         }
@@ -130,7 +141,10 @@ namespace BqBackup.Codec
             }
             while (inFlight.Count > 0) WriteOldest();
             var trailer = new byte[8];
-            crc.GetCurrentHash(new Span<byte>(trailer, 0, 4)); // little-endian, as gzip stores it
+            trailer[0] = (byte)crc; // little-endian, as gzip stores it
+            trailer[1] = (byte)(crc >> 8);
+            trailer[2] = (byte)(crc >> 16);
+            trailer[3] = (byte)(crc >> 24);
             var size = (uint)(totalIn & 0xFFFFFFFF);
             trailer[4] = (byte)size;
             trailer[5] = (byte)(size >> 8);

@@ -22,6 +22,8 @@ namespace BqBackup.Encryption
             {
                 meta.Checksum = null;
                 meta.Counts = null;
+                // Each block's compressed length tells how well each MiB of the database compresses.
+                meta.GzipBlocks = null;
             }
             return meta;
         }

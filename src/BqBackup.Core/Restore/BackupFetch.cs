@@ -71,22 +71,62 @@ namespace BqBackup.Restore
                     backup.Name, "If the database is really that large, pass a larger -MaxSize; otherwise use another backup.");
             try
             {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var index = UsableIndex(backup, ctx);
                 CodecResult decoded;
-                using (var body = store.OpenBody(backup, ctx.Cancellation))
-                using (var opened = EncryptedBodyReader.Open(body, backup, decryption, ctx))
+                try
                 {
-                    decoded = GzipCodec.Decompress(opened.Content, backup.Size, output, ctx, activity, backup.Name, limit, TooLarge);
-                    opened.Finish(decoded, backup, ctx);
+                    decoded = FetchOnce(backup, store, output, limit, TooLarge, ctx, activity, decryption, index);
                 }
+                catch (BlockIndexMismatchException e)
+                {
+                    // A wrong index (or a damaged body) costs a second read, never the restore: one stream gives the verdict.
+                    ctx.WriteVerbose($"The body of '{backup.Name}' does not match its block index ({e.Message}); fetching it again and inflating it as one stream.");
+                    output.SetLength(0);
+                    output.Position = 0;
+                    decoded = FetchOnce(backup, store, output, limit, TooLarge, ctx, activity, decryption, null);
+                }
+                var inflated = clock.Elapsed;
                 output.Flush(true);
                 ctx.CompleteProgress(activity);
-                ctx.WriteVerbose($"Fetched '{backup.Name}': {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}.");
+                ctx.WriteVerbose($"Fetched '{backup.Name}': {decoded.EncodedBytes:N0} bytes stored, {decoded.RawBytes:N0} bytes of database, sha256 {decoded.Sha256}; " +
+                    $"{(decoded.InflatedInParallel ? $"inflated in {index.Count:N0} blocks on {Environment.ProcessorCount} cores" : decoded.WasCompressed ? "inflated as one stream" : "stored uncompressed")}, " +
+                    $"fetched, inflated, hashed and written in {inflated.TotalSeconds:F2} s, flushed to disk in {(clock.Elapsed - inflated).TotalSeconds:F2} s.");
                 return decoded;
             }
             catch (IOException e) when (FreeSpace.IsDiskFull(e))
             {
                 throw DiskFull(backup, Path.GetDirectoryName(path), unchanged, e);
             }
+        }
+
+        private static CodecResult FetchOnce(BackupInfo backup, IBackupStore store, FileStream output, long limit, Func<long, BqBackupException> tooLarge,
+            OperationContext ctx, string activity, BackupDecryption decryption, GzipBlockIndex index)
+        {
+            using (var body = store.OpenBody(backup, ctx.Cancellation))
+            using (var opened = EncryptedBodyReader.Open(body, backup, decryption, ctx))
+            {
+                var decoded = GzipCodec.Decompress(opened.Content, backup.Size, output, ctx, activity, backup.Name, limit, tooLarge, index, backup.DatabaseSize ?? -1);
+                opened.Finish(decoded, backup, ctx);
+                return decoded;
+            }
+        }
+
+        /// <summary>The sidecar's block index when it can describe the database the sidecar records; null (one stream) otherwise, with the reason in -Verbose.</summary>
+        private static GzipBlockIndex UsableIndex(BackupInfo backup, OperationContext ctx)
+        {
+            var index = backup.BlockIndex;
+            if (index == null)
+            {
+                ctx.WriteVerbose($"'{backup.Name}' has no block index in {(BackupStatus.HasMetadata(backup.Status) ? "its sidecar" : "a sidecar")} (bunqueue's backups and ours before it have none): inflating it as one stream.");
+                return null;
+            }
+            if (!backup.DatabaseSize.HasValue || !index.Fits(backup.DatabaseSize.Value))
+            {
+                ctx.WriteVerbose($"The block index of '{backup.Name}' ({index.Count:N0} blocks) cannot describe the {backup.DatabaseSize:N0} bytes its sidecar records: inflating it as one stream.");
+                return null;
+            }
+            return index;
         }
 
         internal static BqBackupException DiskFull(BackupInfo backup, string folder, string unchanged, Exception e)

@@ -31,6 +31,11 @@ namespace BqBackup.Restore
         public string[] Recipients { get; set; }
         public bool ChecksumVerified { get; set; }
         public string IntegrityCheck { get; set; }
+        /// <summary>
+        /// What proved the copy sound: "integrity_check" (run on it), or "checksum" (its SHA-256
+        /// matched a snapshot its sidecar records passed integrity_check when the backup was taken).
+        /// </summary>
+        public string IntegrityProof { get; set; }
         public int? SchemaVersion { get; set; }
         public JobCounts Counts { get; set; }
         public long? DatabaseSize { get; set; }

@@ -48,17 +48,54 @@ namespace BqBackup.Restore
             return $"'{backup.Name}' has no usable sidecar: its size and checksum cannot be verified (restoring because of -Force).";
         }
 
-        /// <summary>integrity_check, then what the database holds; BackupIntegrityCheckFailed when it is not sound.</summary>
-        internal static DatabaseInspection CheckDatabase(BackupInfo backup, string path, OperationContext ctx)
+        /// <summary>What proves the restored copy sound: integrity_check run on it here.</summary>
+        public const string ProofIntegrityCheck = "integrity_check";
+        /// <summary>What proves the restored copy sound: its SHA-256 matches a snapshot that passed integrity_check when the backup was taken.</summary>
+        public const string ProofChecksum = "checksum";
+
+        /// <summary>
+        /// Whether the fetched copy needs integrity_check, and why (for -Verbose). It is proven
+        /// already, and skipped, only when the sidecar records that the snapshot passed
+        /// integrity_check before it was stored (our backups from now on) and the copy's size and
+        /// SHA-256 matched that sidecar; it runs for bunqueue's backups, backups without a usable
+        /// sidecar or checksum, our older sidecars, and whenever <paramref name="requested"/>.
+        /// </summary>
+        internal static bool NeedsIntegrityCheck(BackupInfo backup, bool checksumVerified, bool requested, out string why)
+        {
+            if (requested) { why = "running integrity_check on the restored copy, as -IntegrityCheck asks"; return true; }
+            if (!BackupStatus.HasMetadata(backup.Status)) { why = "running integrity_check on the restored copy: it has no usable sidecar"; return true; }
+            if (!backup.SnapshotIntegrityChecked)
+            {
+                why = backup.Origin == BackupOrigin.BqBackup
+                    ? "running integrity_check on the restored copy: its sidecar (written before sidecars recorded it) does not record that the snapshot passed integrity_check"
+                    : "running integrity_check on the restored copy: its sidecar (bunqueue's) does not record an integrity_check of the snapshot";
+                return true;
+            }
+            if (!checksumVerified) { why = "running integrity_check on the restored copy: its sidecar records no checksum to tie it to the snapshot that passed integrity_check"; return true; }
+            why = "skipping integrity_check of the restored copy: its SHA-256 matches the snapshot that passed integrity_check when the backup was taken (-IntegrityCheck runs it anyway)";
+            return false;
+        }
+
+        /// <summary>
+        /// integrity_check (unless <paramref name="runIntegrityCheck"/> is false, the copy being
+        /// proven sound by its checksum), then what the database holds; BackupIntegrityCheckFailed
+        /// when it is not sound.
+        /// </summary>
+        internal static DatabaseInspection CheckDatabase(BackupInfo backup, string path, OperationContext ctx, bool runIntegrityCheck = true)
         {
             string integrity;
             DatabaseInspection inspection = null;
+            var clock = Stopwatch.StartNew();
             try
             {
                 using (var connection = SqliteFiles.OpenReadOnly(path))
                 {
-                    ctx.ReportProgress("Verify", $"Running integrity_check on '{backup.Name}'", 0, -1);
-                    integrity = DatabaseInspector.IntegrityCheck(connection);
+                    if (runIntegrityCheck)
+                    {
+                        ctx.ReportProgress("Verify", $"Running integrity_check on '{backup.Name}'", 0, -1);
+                        integrity = DatabaseInspector.IntegrityCheck(connection);
+                    }
+                    else integrity = "ok";
                     if (integrity == "ok") inspection = DatabaseInspector.Inspect(connection);
                     ctx.CompleteProgress("Verify");
                 }
@@ -71,7 +108,7 @@ namespace BqBackup.Restore
                 throw new BqBackupException(ErrorIds.BackupIntegrityCheckFailed, BqErrorCategory.InvalidData,
                     $"The backup '{backup.Name}' is not a sound SQLite database (integrity_check: {integrity}).", backup.Name,
                     "Use an older backup; this one cannot be used.");
-            ctx.WriteVerbose($"integrity_check ok; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"}.");
+            ctx.WriteVerbose($"{(runIntegrityCheck ? "integrity_check ok" : "Inspected without integrity_check")}; schema version {inspection.SchemaVersion?.ToString() ?? "none"}; {inspection.Counts?.ToString() ?? "no jobs table"} ({clock.Elapsed.TotalSeconds:F2} s).");
             return inspection;
         }
 
@@ -82,7 +119,7 @@ namespace BqBackup.Restore
         /// without room (InsufficientSpace) or that cannot be written (TempFolderNotWritable) throw.
         /// </summary>
         public static BackupTestResult Test(BackupInfo backup, IBackupStore store, OperationContext ctx, string tempRoot = null, long maxSize = BackupFetch.DefaultMaxSize,
-            BackupDecryption decryption = null)
+            BackupDecryption decryption = null, bool integrityCheck = false)
         {
             var clock = Stopwatch.StartNew();
             var result = new BackupTestResult
@@ -159,8 +196,10 @@ namespace BqBackup.Restore
                 try { result.ChecksumVerified = VerifyChecksum(backup, decoded); }
                 catch (BqBackupException e) { result.Fail(e); }
 
+                var runCheck = NeedsIntegrityCheck(backup, result.ChecksumVerified && result.Reasons.Count == 0, integrityCheck, out var why);
+                ctx.WriteVerbose($"'{backup.Name}': {why}.");
                 DatabaseInspection inspection;
-                try { inspection = CheckDatabase(backup, path, ctx); }
+                try { inspection = CheckDatabase(backup, path, ctx, runCheck); }
                 catch (BqBackupException e)
                 {
                     result.IntegrityCheck = "failed";
@@ -169,6 +208,7 @@ namespace BqBackup.Restore
                     return result;
                 }
                 result.IntegrityCheck = "ok";
+                result.IntegrityProof = runCheck ? ProofIntegrityCheck : ProofChecksum;
                 result.SchemaVersion = inspection.SchemaVersion;
                 result.Counts = inspection.Counts;
                 if (!inspection.IsBunqueue)

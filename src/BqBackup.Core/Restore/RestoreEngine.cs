@@ -98,7 +98,9 @@ namespace BqBackup.Restore
                     }
                     var checksumVerified = Unchanged(() => BackupVerifier.VerifyChecksum(backup, decoded));
                     ctx.WriteVerbose(BackupVerifier.DescribeVerification(backup, decoded, checksumVerified));
-                    var inspection = Unchanged(() => BackupVerifier.CheckDatabase(backup, temp, ctx));
+                    var runCheck = BackupVerifier.NeedsIntegrityCheck(backup, checksumVerified, options.IntegrityCheck, out var why);
+                    ctx.WriteVerbose($"'{backup.Name}': {why}.");
+                    var inspection = Unchanged(() => BackupVerifier.CheckDatabase(backup, temp, ctx, runCheck));
                     if (!inspection.IsBunqueue)
                     {
                         if (!options.Force)
@@ -126,6 +128,7 @@ namespace BqBackup.Restore
                         ChecksumVerified = checksumVerified,
                         Encrypted = decoded.Decrypted,
                         IntegrityCheck = "ok",
+                        IntegrityProof = runCheck ? BackupVerifier.ProofIntegrityCheck : BackupVerifier.ProofChecksum,
                         SchemaVersion = inspection.SchemaVersion,
                         Counts = inspection.Counts,
                         MovedAside = moved,

@@ -23,5 +23,7 @@ namespace BqBackup.Restore
         public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
         /// <summary>The identities that open an encrypted backup; null when none was given.</summary>
         public Encryption.BackupDecryption Decryption { get; set; }
+        /// <summary>Runs integrity_check on the restored copy even when its checksum already proves it (see BackupVerifier.NeedsIntegrityCheck).</summary>
+        public bool IntegrityCheck { get; set; }
     }
 }

@@ -29,6 +29,11 @@ namespace BqBackup.Restore
         /// <summary>The backup was age-encrypted: it was decrypted, and every chunk authenticated, before anything was replaced.</summary>
         public bool Encrypted { get; set; }
         public string IntegrityCheck { get; set; }
+        /// <summary>
+        /// What proved the copy sound: "integrity_check" (run on it), or "checksum" (its SHA-256
+        /// matched a snapshot its sidecar records passed integrity_check when the backup was taken).
+        /// </summary>
+        public string IntegrityProof { get; set; }
         public int? SchemaVersion { get; set; }
         public JobCounts Counts { get; set; }
         public IReadOnlyList<MovedFile> MovedAside { get; set; }

@@ -27,9 +27,20 @@ namespace BqBackup.Sample
         public static JobCounts CreateOfSize(string path, long bytes, int seed = 1) =>
             Create(path, int.MaxValue, seed, 8192, bytes);
 
+        /// <summary>
+        /// A database of at least <paramref name="bytes"/> bytes of mixed, realistic payloads for
+        /// benchmarks: e-mails, webhooks with JSON events, report rows, tokens and signatures (the
+        /// incompressible part), results with JSON bodies, and the holes a cleanup of completed jobs
+        /// leaves; it compresses about 3:1 with gzip -6, as real queue data does (the random-letter
+        /// payloads of <see cref="CreateOfSize"/> compress about 2:1).
+        /// </summary>
+        public static JobCounts CreateMixedOfSize(string path, long bytes, int seed = 1) =>
+            Create(path, int.MaxValue, seed, 8192, bytes, mixed: true);
+
         /// <summary>Creates (or refuses to overwrite) a database with about <paramref name="jobs"/> jobs.</summary>
-        public static JobCounts Create(string path, int jobs = 500, int seed = 1, int maxPayloadBytes = 2048, long stopAtBytes = 0)
+        public static JobCounts Create(string path, int jobs = 500, int seed = 1, int maxPayloadBytes = 2048, long stopAtBytes = 0, bool mixed = false)
         {
+            var words = mixed ? new MixedPayloads(seed) : null;
             if (File.Exists(path))
                 throw new IOException($"'{path}' exists; the sample database is only written to a new file.");
             var random = new Random(seed);
@@ -62,7 +73,7 @@ namespace BqBackup.Sample
                             // Most of a real queue's rows are completed jobs kept for their results.
                             var state = random.NextDouble() < 0.7 ? "completed" : PendingStates[random.Next(PendingStates.Length)];
                             var queue = queues[random.Next(queues.Length)];
-                            var payload = MessagePack.Map(
+                            var payload = mixed ? words.Payload(random, i, maxPayloadBytes) : MessagePack.Map(
                                 ("to", $"user{random.Next(100000)}@example.test"),
                                 ("template", "welcome"),
                                 ("n", i),
@@ -83,7 +94,7 @@ namespace BqBackup.Sample
                             Count(counts, state);
                             if (state == "completed")
                                 Insert(connection, "INSERT INTO job_results(job_id, result, completed_at) VALUES ($id, $r, $t)",
-                                    ("$id", $"{seed:x4}{i:x8}-0000-7000-8000-{i:x12}"), ("$r", MessagePack.Map(("ok", 1))), ("$t", Millis(created.AddSeconds(2))));
+                                    ("$id", $"{seed:x4}{i:x8}-0000-7000-8000-{i:x12}"), ("$r", mixed ? words.Result(random, i) : MessagePack.Map(("ok", 1))), ("$t", Millis(created.AddSeconds(2))));
                         }
                     }
 
@@ -100,6 +111,17 @@ namespace BqBackup.Sample
                         Insert(connection, "INSERT INTO cron_jobs(name, queue, job_name, data, schedule, next_run) VALUES ($n, 'reports', $n, $d, $s, $t)",
                             ("$n", name), ("$d", MessagePack.Map(("k", 1))), ("$s", pattern), ("$t", Millis(baseTime.AddDays(400))));
                     counts.CronJobs = crons.Length;
+                    if (mixed)
+                    {
+                        // bunqueue's cleanup of old completed jobs leaves free pages behind, as in a long-running queue.
+                        SqliteFiles.Execute(connection, "DELETE FROM jobs WHERE state = 'completed' AND (created_at / 7000) % 10 = 3");
+                        SqliteFiles.Execute(connection, "DELETE FROM job_results WHERE job_id NOT IN (SELECT id FROM jobs)");
+                        using (var count = connection.CreateCommand())
+                        {
+                            count.CommandText = "SELECT COUNT(*) FROM jobs WHERE state = 'completed'";
+                            counts.Completed = Convert.ToInt64(count.ExecuteScalar());
+                        }
+                    }
                     tx.Commit();
                 }
                 SqliteFiles.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");

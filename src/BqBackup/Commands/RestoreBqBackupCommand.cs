@@ -87,6 +87,13 @@ namespace BqBackup.Commands
         [ValidateRange(1, long.MaxValue)]
         public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
 
+        /// <summary>
+        /// Runs integrity_check on the restored copy even when it is proven already: our backups'
+        /// sidecars record that the snapshot passed it, and a matching SHA-256 makes the copy that snapshot.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter IntegrityCheck { get; set; }
+
         /// <summary>One restore asked for: by a piped backup, or by a destination and -Name, -Latest or -At (each may come from a piped row).</summary>
         private sealed class Request
         {
@@ -162,7 +169,7 @@ namespace BqBackup.Commands
                     using (var decryption = Encryption.BackupDecryption.Resolve(IdentityFile?.Select(ResolvePath), Passphrase, Environment))
                     {
                         if (decryption != null) WriteVerbose($"Decrypting with {decryption.Describe()}.");
-                        var result = Guard(() => RestoreEngine.Run(backup, store, request.Target, new RestoreOptions { Force = Force, MaxSize = MaxSize, Decryption = decryption }, ctx));
+                        var result = Guard(() => RestoreEngine.Run(backup, store, request.Target, new RestoreOptions { Force = Force, MaxSize = MaxSize, Decryption = decryption, IntegrityCheck = IntegrityCheck }, ctx));
                         WriteObject(result);
                     }
                 }

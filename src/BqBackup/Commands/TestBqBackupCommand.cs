@@ -54,6 +54,13 @@ namespace BqBackup.Commands
         [ValidateRange(1, long.MaxValue)]
         public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
 
+        /// <summary>
+        /// Runs integrity_check on the restored copy even when it is proven already: our backups'
+        /// sidecars record that the snapshot passed it, and a matching SHA-256 makes the copy that snapshot.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter IntegrityCheck { get; set; }
+
         /// <summary>age identity files (AGE-SECRET-KEY-1…) that open encrypted backups; default BQBACKUP_AGE_IDENTITY_FILE.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -93,7 +100,7 @@ namespace BqBackup.Commands
                 {
                     var (backup, store) = OpenPiped(InputObject);
                     using (store)
-                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, Context(), maxSize: MaxSize, decryption: decryption)));
+                        WriteObject(Guard(() => BackupVerifier.Test(backup, store, Context(), maxSize: MaxSize, decryption: decryption, integrityCheck: IntegrityCheck)));
                 }
                 catch (BqBackupException e)
                 {
@@ -112,7 +119,7 @@ namespace BqBackup.Commands
                     var backups = Guard(() => new BackupCatalog(store, destination).List(ctx));
                     foreach (var backup in Select(backups, destination))
                     {
-                        try { WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx, maxSize: MaxSize, decryption: decryption))); }
+                        try { WriteObject(Guard(() => BackupVerifier.Test(backup, store, ctx, maxSize: MaxSize, decryption: decryption, integrityCheck: IntegrityCheck))); }
                         catch (BqBackupException e) { Report(e); }
                     }
                 }
