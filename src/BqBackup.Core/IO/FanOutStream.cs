@@ -50,6 +50,10 @@ namespace BqBackup.IO
         /// <summary>How many chunk buffers were ever allocated: never more than <see cref="ChunkCount"/>.</summary>
         public int ChunksAllocated => Volatile.Read(ref allocated);
 
+        private bool stopping;
+        /// <summary>Dispose has told every target to stop and is waiting for their threads (a test's sign that the race it sets up has begun).</summary>
+        internal bool Stopping => Volatile.Read(ref stopping);
+
         /// <summary>Per target, in the order given: null while it is fine, else what it threw.</summary>
         public IReadOnlyList<Exception> Failures => targets.Select(t => t.Failure).ToList();
 
@@ -109,6 +113,7 @@ namespace BqBackup.IO
                     if (!target.Queue.IsAddingCompleted) target.Queue.CompleteAdding();
                 }
                 completed = true;
+                Volatile.Write(ref stopping, true);
                 foreach (var target in targets) target.Join();
             }
             base.Dispose(disposing);

@@ -115,6 +115,8 @@ namespace BqBackup.Tests.IO
             // Two chunks fit the budget: the write returns while the gated target still holds the first.
             fan.Write(Data(2 * ChunkSize), 0, 2 * ChunkSize);
             var disposing = Task.Run(() => fan.Dispose());
+            // The gate opens only once Dispose has abandoned the targets, however late the task starts.
+            Assert.True(SpinWait.SpinUntil(() => fan.Stopping, TimeSpan.FromSeconds(30)));
             gated.Open();
             Assert.True(disposing.Wait(TimeSpan.FromSeconds(30)));
             // Abandoned: what was still queued when the fan-out was disposed is never written.
