@@ -131,20 +131,21 @@ function Invoke-ModuleBuild {
         $dependencies = Join-Path $ModuleDir $DependencyFolder
         New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
 
-        # The module's own assemblies at the top, where PowerShell loads them into its default
-        # context; the third-party ones and the native SQLite library in Dependencies/, which the
-        # module loads itself (a private load context on PowerShell 7, see
-        # src/BqBackup/Loading/DependencyLoader.cs). PowerShell itself provides
+        # The cmdlets (BqBackup.dll) at the top, where PowerShell loads them into its default
+        # context; the engine (BqBackup.Core.dll), the third-party assemblies and the native SQLite
+        # library in Dependencies/, which the module loads itself (a private load context on
+        # PowerShell 7, see src/BqBackup/Loading/DependencyLoader.cs). PowerShell itself provides
         # System.Management.Automation: whatever of PowerShellStandard or the SDK leaks into the
         # publish folder stays out of the module.
-        $own = 'BqBackup.dll', 'BqBackup.pdb', 'BqBackup.Core.dll', 'BqBackup.Core.pdb'
+        $own = 'BqBackup.dll', 'BqBackup.pdb'
+        $engine = 'BqBackup.Core.dll', 'BqBackup.Core.pdb'
         $excluded = '^(System\.Management\.Automation|Microsoft\.PowerShell\.|Microsoft\.Management\.Infrastructure|PowerShellStandard)'
         $native = Get-NativeSqliteFileName $rid
         Get-ChildItem -LiteralPath $PublishDir -File | Where-Object Name -in $own | Copy-Item -Destination $ModuleDir
         Get-ChildItem -LiteralPath $LoaderPublishDir -File | Where-Object Name -in 'BqBackup.Loader.dll', 'BqBackup.Loader.pdb' |
             Copy-Item -Destination $ModuleDir
         Get-ChildItem -LiteralPath $PublishDir -File | Where-Object {
-            ($_.Extension -eq '.dll' -or $_.Name -eq $native) -and $_.Name -notin $own -and $_.Name -notmatch $excluded
+            ($_.Extension -eq '.dll' -or $_.Name -eq $native -or $_.Name -in $engine) -and $_.Name -notin $own -and $_.Name -notmatch $excluded
         } | Copy-Item -Destination $dependencies
 
         # The publish puts the native library beside the DLLs for a RID-specific publish; fall
@@ -168,12 +169,12 @@ function Invoke-ModuleBuild {
                 Copy-Item -Destination $ModuleDir -Recurse -Force
         }
 
-        foreach ($required in 'BqBackup.dll', 'BqBackup.Core.dll', 'BqBackup.Loader.dll', "$DependencyFolder/AWSSDK.Core.dll") {
+        foreach ($required in 'BqBackup.dll', "$DependencyFolder/BqBackup.Core.dll", 'BqBackup.Loader.dll', "$DependencyFolder/AWSSDK.Core.dll") {
             if (-not (Test-Path -LiteralPath (Join-Path $ModuleDir $required))) { throw "$required is missing from $ModuleDir." }
         }
         # Every file the manifest names must be in the module folder, or Import-Module fails.
         $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $ModuleDir 'BqBackup.psd1')
-        $named = @($manifest.RootModule) + @($manifest['FormatsToProcess']) + @($manifest['TypesToProcess']) |
+        $named = @($manifest.RootModule) + @($manifest['NestedModules']) + @($manifest['FormatsToProcess']) + @($manifest['TypesToProcess']) |
             Where-Object { $_ }
         foreach ($name in $named) {
             if (-not (Test-Path -LiteralPath (Join-Path $ModuleDir $name))) {

@@ -7,9 +7,9 @@ using System.Runtime.Loader;
 namespace BqBackup.Loader
 {
     /// <summary>
-    /// The module's private AssemblyLoadContext (PowerShell 7): the third-party assemblies the
-    /// engine depends on (AWSSDK.*, Microsoft.Data.Sqlite, SQLitePCLRaw.*, BouncyCastle, ...) load
-    /// here, from the module's Dependencies folder, so that another module holding other versions of
+    /// The module's private AssemblyLoadContext (PowerShell 7): the engine (BqBackup.Core) and the
+    /// third-party assemblies it depends on (AWSSDK.*, Microsoft.Data.Sqlite, SQLitePCLRaw.*,
+    /// BouncyCastle, ...) load here, from the module's Dependencies folder, so that another module holding other versions of
     /// them in PowerShell's default context (AWS.Tools with its AWSSDK.Core, say) and this module
     /// never see each other's copies.
     ///
