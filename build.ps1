@@ -148,6 +148,21 @@ function Invoke-ModuleBuild {
             ($_.Extension -eq '.dll' -or $_.Name -eq $native -or $_.Name -in $engine) -and $_.Name -notin $own -and $_.Name -notmatch $excluded
         } | Copy-Item -Destination $dependencies
 
+        # BouncyCastle's net6.0 build (vectorised ChaCha20-Poly1305: about twice the speed of its
+        # netstandard2.0 build, which stays in Dependencies/ for Windows PowerShell 5.1) in
+        # Dependencies/net6.0/, where the private load context looks first (BqBackup.Loader's
+        # ModuleLoadContext). The same package version as the engine was built against, from the
+        # restore's own record of it.
+        $assets = Get-Content -Raw -LiteralPath (Join-Path $Root 'src/BqBackup.Core/obj/project.assets.json') | ConvertFrom-Json
+        $bouncyCastle = @($assets.libraries.PSObject.Properties | Where-Object Name -like 'BouncyCastle.Cryptography/*')
+        if ($bouncyCastle.Count -ne 1) { throw 'The engine''s restore does not name one BouncyCastle.Cryptography package.' }
+        $modernBuild = @($assets.packageFolders.PSObject.Properties.Name | ForEach-Object {
+            Join-Path $_ "$($bouncyCastle[0].Value.path)/lib/net6.0/BouncyCastle.Cryptography.dll" } | Where-Object { Test-Path -LiteralPath $_ })
+        if ($modernBuild.Count -eq 0) { throw "BouncyCastle.Cryptography $($bouncyCastle[0].Name) has no lib/net6.0 build in the restored packages." }
+        $modernFolder = Join-Path $dependencies 'net6.0'
+        New-Item -ItemType Directory -Force -Path $modernFolder | Out-Null
+        Copy-Item -LiteralPath $modernBuild[0] -Destination $modernFolder
+
         # The publish puts the native library beside the DLLs for a RID-specific publish; fall
         # back to runtimes/<rid>/native if a future SDK keeps it there.
         $nativeTarget = Join-Path $dependencies $native

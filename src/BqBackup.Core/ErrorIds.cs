@@ -87,5 +87,7 @@ namespace BqBackup
         public const string AgeIdentityRequired = "AgeIdentityRequired";
         /// <summary>The file's scrypt work factor is above the limit this reader accepts (22 by default). (InvalidData)</summary>
         public const string AgePassphraseWorkFactorTooHigh = "AgePassphraseWorkFactorTooHigh";
+        /// <summary>A piped object's StoreSettings (from a BackupInfo's CSV or JSON export) cannot be read. (InvalidArgument)</summary>
+        public const string InvalidStoreSettings = "InvalidStoreSettings";
     }
 }

@@ -90,6 +90,14 @@ namespace BqBackup.Commands
         [Parameter]
         public string KeyPrefix { get; set; }
 
+        /// <summary>
+        /// The non-secret settings of the store a piped object was read from (a BackupInfo's
+        /// StoreSettings, or that column of its CSV or JSON export), bound by property name so that
+        /// -Destination taken from the same object reopens the same store. Not for typing.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public object StoreSettings { get; set; }
+
         private S3Options given;
 
         /// <summary>The S3 parameters are checked once, before any input: a bad one stops the command.</summary>
@@ -135,10 +143,10 @@ namespace BqBackup.Commands
             }
         }
 
-        /// <summary>Opens a store with the S3 parameters given, the settings a piped backup carries filling the rest.</summary>
+        /// <summary>Opens a store with the S3 parameters given, the settings a piped object carries filling the rest.</summary>
         protected IBackupStore OpenStore(string resolvedDestination, bool createFolder, StoreSettings carried = null)
         {
-            var store = BackupStores.Open(resolvedDestination, S3Options().Over(carried), Environment, createFolder);
+            var store = BackupStores.Open(resolvedDestination, S3Options().Over(carried ?? Binding.CarriedStoreSettings.From(StoreSettings)), Environment, createFolder);
             if (store is Storage.S3.S3Store s3) WriteVerbose($"S3 store {s3.Location}: {s3.Settings}.");
             return store;
         }
