@@ -45,7 +45,7 @@ namespace BqBackup.Encryption
             }
             catch (BqBackupException e) when (e.ErrorId == ErrorIds.AgeNoMatchingIdentity)
             {
-                var to = backup.Recipients == null || backup.Recipients.Length == 0 ? "" : $"; its sidecar says it is encrypted to {string.Join(", ", backup.Recipients)}";
+                var to = backup.Recipients == null || backup.Recipients.Count == 0 ? "" : $"; its sidecar says it is encrypted to {string.Join(", ", backup.Recipients)}";
                 throw new BqBackupException(e.ErrorId, e.Category,
                     $"{e.Message} Given: {decryption.Describe()}{to}.", e.TargetObject, e.RecommendedAction, e);
             }
@@ -57,7 +57,7 @@ namespace BqBackup.Encryption
         internal static BqBackupException IdentityRequired(BackupInfo backup) =>
             new BqBackupException(ErrorIds.AgeIdentityRequired, BqErrorCategory.InvalidArgument,
                 $"The backup '{backup.Name}' is encrypted with age" +
-                (backup.Recipients == null || backup.Recipients.Length == 0 ? "" : $" (to {string.Join(", ", backup.Recipients)})") +
+                (backup.Recipients == null || backup.Recipients.Count == 0 ? "" : $" (to {string.Join(", ", backup.Recipients)})") +
                 ", and no identity was given to open it.", backup.Name,
                 $"Pass -IdentityFile with the identity file (AGE-SECRET-KEY-1…) of one of its recipients, or -Passphrase, or set {EncryptionEnvironment.IdentityFile}.");
 

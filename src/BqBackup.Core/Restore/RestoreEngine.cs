@@ -127,7 +127,7 @@ namespace BqBackup.Restore
                         IntegrityCheck = "ok",
                         SchemaVersion = inspection.SchemaVersion,
                         Counts = inspection.Counts,
-                        MovedAside = moved,
+                        MovedAside = new ReadableList<MovedFile>(moved),
                         Duration = clock.Elapsed,
                     };
                 }
