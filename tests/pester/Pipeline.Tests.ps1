@@ -438,6 +438,18 @@ Add-Type -TypeDefinition 'namespace Amazon.Runtime { public sealed class Immutab
         $e.FullyQualifiedErrorId | Should -Be 'DestinationConflict,BqBackup.Commands.GetBqBackupCommand'
     }
 
+    It 'Import-Csv buckets.csv (BucketName, KeyPrefix) | Get-BqBackup binds both by property name, as -Destination does' {
+        $csv = Join-Path $TestDrive 'buckets.csv'
+        "BucketName,KeyPrefix`nbqpipe,parity-csv/`nbqpipe,parity-none/" | Set-Content -LiteralPath $csv
+        Invoke-WithEnvironment $noS3 { New-BqBackup -Path $db -Destination 's3://bqpipe/parity-csv/' @s3 | Out-Null }
+        $listed = Invoke-WithEnvironment $noS3 { Import-Csv -LiteralPath $csv | Get-BqBackup @s3 -ErrorAction Stop }
+        @($listed) | Should -HaveCount 1
+        $listed.Destination | Should -Be 's3://bqpipe/parity-csv/'
+        $health = Invoke-WithEnvironment $noS3 { Import-Csv -LiteralPath $csv | Get-BqBackupStatus @s3 -ErrorAction Stop }
+        $health.Destination | Should -Be 's3://bqpipe/parity-csv/', 's3://bqpipe/parity-none/'
+        $health.BackupCount | Should -Be 1, 0
+    }
+
     It '-ForcePathStyleAddressing $true as AWS.Tools types it; -ForcePathStyle stays as its alias' {
         (Get-Command Get-BqBackup).Parameters['ForcePathStyleAddressing'].Aliases | Should -Contain 'ForcePathStyle'
         $b = Invoke-WithEnvironment $noS3 { Get-BqBackup -Destination 's3://bqpipe/parity/' @s3 -ForcePathStyleAddressing $true -Latest }

@@ -82,12 +82,12 @@ namespace BqBackup.Commands
         [Alias("ForcePathStyle")]
         public bool ForcePathStyleAddressing { get; set; }
 
-        /// <summary>AWS.Tools' way to name the destination: -BucketName b -KeyPrefix p/ is -Destination s3://b/p/.</summary>
-        [Parameter]
+        /// <summary>AWS.Tools' way to name the destination: -BucketName b -KeyPrefix p/ is -Destination s3://b/p/; both bind from piped objects by property name, as -Destination does.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string BucketName { get; set; }
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public string KeyPrefix { get; set; }
 
         /// <summary>
