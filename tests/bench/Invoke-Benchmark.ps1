@@ -182,6 +182,22 @@ foreach ($r in $rows) {
     $f = { param($v, $fmt) if ($null -eq $v) { '-' } else { $fmt -f $v } }
     $lines += "| $($r.Size) ($('{0:N0}' -f $r.DbBytes) B) | $($r.Operation) | $($r.Store) | $(& $f $r.Ours '{0:F2}') ($($r.OursSpread)) | $(& $f $r.Bunqueue '{0:F2}') | $(& $f $r.Manual '{0:F2}') | $('{0:F2}' -f $r.Ratio) ($($r.Fastest)) | $(& $f $r.OursRss '{0:F0}') | $(& $f ($r.OursRss - $r.IdleRss) '{0:F0}') | $(& $f $r.BunqueueRss '{0:F0}') | $(& $f $r.ManualRss '{0:F0}') |"
 }
+# Issue 14's bar: an encrypted backup and restore at most 10 % slower than plain ones (ours, folder, medians).
+$overhead = foreach ($label in $Size) {
+    foreach ($op in 'backup', 'restore') {
+        $plain = $rows | Where-Object { $_.Size -eq $label -and $_.Operation -eq $op -and $_.Store -eq 'folder' }
+        $aged = $rows | Where-Object { $_.Size -eq $label -and $_.Operation -eq "$op-age" -and $_.Store -eq 'folder' }
+        if ($plain -and $aged) { "| $label | $op | $('{0:F2}' -f $plain.Ours) | $('{0:F2}' -f $aged.Ours) | $('{0:+0.0;-0.0}' -f (100 * ($aged.Ours / $plain.Ours - 1))) % |" }
+    }
+}
+if ($overhead) {
+    $lines += ''
+    $lines += 'Encryption overhead (ours, folder, medians):'
+    $lines += ''
+    $lines += '| Database | Operation | plain s | age s | overhead |'
+    $lines += '|---|---|---:|---:|---:|'
+    $lines += $overhead
+}
 $latency = Join-Path $root 'out/test-results/bunqueue-latency.json'
 if (Test-Path $latency) {
     $lines += ''
