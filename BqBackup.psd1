@@ -7,6 +7,9 @@
     # in the package (out/package/BqBackup), where the module's loader picks the one for the
     # platform at import.
     RootModule           = 'BqBackup.dll'
+    # Imported before the RootModule: sets up where the engine and its dependencies load from
+    # before PowerShell reads BqBackup.dll's types, which derive from the engine's.
+    NestedModules        = @('BqBackup.Loading.psm1')
     # The one home of the module's version: Directory.Build.props reads ModuleVersion for the
     # assemblies, build.ps1 for the .nupkg, and no other file names it.
     ModuleVersion        = '0.1.0'

@@ -32,7 +32,7 @@ namespace BqBackup
         /// <summary>The body is age-encrypted (its name ends .age, or its sidecar says so): restoring or testing its contents needs an identity.</summary>
         public bool Encrypted { get; set; }
         /// <summary>Who can open an encrypted backup, as its sidecar records it: age1… public keys, or "scrypt" for a passphrase; null when unknown.</summary>
-        public string[] Recipients { get; set; }
+        public ReadableList<string> Recipients { get; set; }
         /// <summary>The sidecar describes the encrypted body (its "encryption" field), so its compressedSize is the stored size of the encrypted body.</summary>
         internal bool MetadataRecordsEncryption { get; set; }
         /// <summary>The "version" field of the metadata: bunqueue's version, or this tool's.</summary>

@@ -109,5 +109,7 @@ namespace BqBackup
         public const string CopyTargetDiffers = "CopyTargetDiffers";
         /// <summary>The source and the target of a copy are the same store. (InvalidArgument)</summary>
         public const string CopySameDestination = "CopySameDestination";
+        /// <summary>A piped object's StoreSettings (from a BackupInfo's CSV or JSON export) cannot be read. (InvalidArgument)</summary>
+        public const string InvalidStoreSettings = "InvalidStoreSettings";
     }
 }

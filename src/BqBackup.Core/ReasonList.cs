@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace BqBackup
 {
     /// <summary>
@@ -7,8 +5,7 @@ namespace BqBackup
     /// JSON array in ConvertTo-Json, and one readable line ("a; b") wherever it becomes a string,
     /// as in Export-Csv.
     /// </summary>
-    public sealed class ReasonList : List<string>
+    public sealed class ReasonList : ReadableList<string>
     {
-        public override string ToString() => string.Join("; ", this);
     }
 }

@@ -11,9 +11,10 @@ namespace BqBackup.Loader
     /// Sets up the module's private load context once per process, the pattern PowerShell documents
     /// for module dependency conflicts ("Resolving PowerShell module assembly dependency
     /// conflicts"): a handler on AssemblyLoadContext.Default.Resolving, which the runtime calls only
-    /// when the default context cannot find an assembly, hands the module's own assemblies (which
-    /// stay in the default context, so PowerShell sees their types) their dependencies from the
-    /// private context. The dependencies' own dependencies then load through that context.
+    /// when the default context cannot find an assembly, hands BqBackup.dll (the cmdlets, which stay
+    /// in the default context where PowerShell imports them) the engine, BqBackup.Core.dll, from the
+    /// private context. The engine's own dependencies then load through that context, so the
+    /// default context never binds them to another module's copies.
     ///
     /// The handler answers only for what the module's own assemblies reference, by name and
     /// version, and only from the Dependencies folder: another module asking the default context

@@ -7,9 +7,9 @@ using System.Runtime.Loader;
 namespace BqBackup.Loader
 {
     /// <summary>
-    /// The module's private AssemblyLoadContext (PowerShell 7): the third-party assemblies the
-    /// engine depends on (AWSSDK.*, Microsoft.Data.Sqlite, SQLitePCLRaw.*, BouncyCastle, ...) load
-    /// here, from the module's Dependencies folder, so that another module holding other versions of
+    /// The module's private AssemblyLoadContext (PowerShell 7): the engine (BqBackup.Core) and the
+    /// third-party assemblies it depends on (AWSSDK.*, Microsoft.Data.Sqlite, SQLitePCLRaw.*,
+    /// BouncyCastle, ...) load here, from the module's Dependencies folder, so that another module holding other versions of
     /// them in PowerShell's default context (AWS.Tools with its AWSSDK.Core, say) and this module
     /// never see each other's copies.
     ///
@@ -26,6 +26,9 @@ namespace BqBackup.Loader
     public sealed class ModuleLoadContext : AssemblyLoadContext
     {
         private static readonly string[] NativeNames = { "e_sqlite3", "libe_sqlite3", "e_sqlite3.dll", "libe_sqlite3.so", "libe_sqlite3.dylib" };
+
+        /// <summary>The subfolder of the Dependencies folder with builds for modern .NET that this context prefers.</summary>
+        public const string ModernFolderName = "net6.0";
 
         private readonly string dependencyDirectory;
         private readonly string nativeLibraryPath;
@@ -47,11 +50,18 @@ namespace BqBackup.Loader
         /// <summary>The native SQLite library the context loads, by its full path; null when none.</summary>
         public string NativeLibraryPath => nativeLibraryPath;
 
-        /// <summary>The file of the Dependencies folder that holds an assembly of this name; null when none does.</summary>
+        /// <summary>
+        /// The file of the Dependencies folder that holds an assembly of this name; null when none
+        /// does. A build for modern .NET in its net6.0 subfolder (BouncyCastle's, whose ciphers are
+        /// vectorised there) comes before the netstandard2.0 build beside it, which Windows
+        /// PowerShell 5.1 loads.
+        /// </summary>
         public string DependencyPath(AssemblyName assemblyName)
         {
             var simple = assemblyName?.Name;
             if (string.IsNullOrEmpty(simple) || simple.IndexOfAny(new[] { '/', '\\', ':' }) >= 0 || simple.Contains("..")) return null;
+            var modern = Path.Combine(dependencyDirectory, ModernFolderName, simple + ".dll");
+            if (File.Exists(modern)) return modern;
             var path = Path.Combine(dependencyDirectory, simple + ".dll");
             return File.Exists(path) ? path : null;
         }

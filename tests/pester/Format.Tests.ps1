@@ -243,6 +243,60 @@ Describe 'Exports: ConvertTo-Json and Export-Csv give readable values' {
     }
 }
 
+Describe 'Exports of every output type: no .NET type name in CSV, no TimeSpan in JSON' -Skip:$IsWindows {
+    BeforeAll {
+        $identity = Join-Path $TestDrive 'export-identity.txt'
+        $breakGlass = Join-Path $TestDrive 'export-break-glass.txt'
+        foreach ($file in $identity, $breakGlass) { & age-keygen -o $file 2>$null }
+        $recipients = @(& age-keygen -y $identity) + @(& age-keygen -y $breakGlass)
+        $script:exportRecipients = $recipients
+        $encryptedDest = Join-Path $TestDrive 'export-encrypted'
+        $script:encrypted = New-BqBackup -Path $db -Destination $encryptedDest -Recipient $recipients
+        $script:encryptedTest = $encrypted | Test-BqBackup -IdentityFile $identity
+        $target = Join-Path $TestDrive 'export-restored.db'
+        Copy-Item -LiteralPath $db -Destination $target
+        $script:restored = Restore-BqBackup -Path $target -Destination $dest -Latest -Confirm:$false
+        $script:decisions = Get-BqBackupRetention -Destination $dest -KeepLast 1
+        $units = Join-Path $TestDrive 'export-units'
+        $script:schedule = Register-BqBackupSchedule -Name 'export' -Path $db -Destination $dest -UnitDirectory $units -NoEnable -Recipient $recipients[0] -Interval '01:30:00'
+        $script:everything = @{
+            BackupInfo = $encrypted; BackupTestResult = $encryptedTest; RestoreResult = $restored
+            RetentionDecision = $decisions[0]; ScheduleInfo = $schedule; BackupHealth = (Get-BqBackupStatus -Destination $dest)
+        }
+        function ConvertTo-CsvText($InputObject) { ($InputObject | ConvertTo-Csv) -join "`n" }
+    }
+
+    It '<_>: Export-Csv writes no .NET type name, ConvertTo-Json no TimeSpan fields' -ForEach 'BackupInfo', 'BackupTestResult', 'RestoreResult', 'RetentionDecision', 'ScheduleInfo', 'BackupHealth' {
+        $object = $everything[$_]
+        $object | Should -Not -BeNullOrEmpty
+        ConvertTo-CsvText $object | Should -Not -MatchExactly 'System\.[A-Z]|BqBackup\.[A-Z]|\[\]|`1'
+        $object | ConvertTo-Json -Depth 4 | Should -Not -Match '"Ticks"|"TotalMilliseconds"'
+    }
+
+    It 'the recipients of an encrypted backup are one readable line in CSV, an array in JSON, a list for scripts' {
+        $encrypted.Recipients | Should -HaveCount 2
+        $row = ConvertTo-CsvText $encrypted | ConvertFrom-Csv
+        $row.Recipients | Should -Be ($exportRecipients -join '; ')
+        ($encrypted | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Recipients | Should -Be $exportRecipients
+        (ConvertTo-CsvText $encryptedTest | ConvertFrom-Csv).Recipients | Should -Be ($exportRecipients -join '; ')
+    }
+
+    It 'a schedule exports its interval as seconds and its files as one line; scripts still read Interval as a TimeSpan' {
+        $schedule.Interval | Should -Be ([timespan]'01:30:00')
+        $row = ConvertTo-CsvText $schedule | ConvertFrom-Csv
+        $row.IntervalSeconds | Should -Be '5400'
+        $row.Files | Should -Be ($schedule.Files -join '; ')
+        $row.Recipients | Should -Be $exportRecipients[0]
+        ($schedule | ConvertTo-Json | ConvertFrom-Json).IntervalSeconds | Should -Be 5400
+        $schedule | Format-List | Out-String -Width 400 | Should -Match ('Interval\s+: ' + [regex]::Escape([BqBackup.Schedule.ScheduleInterval]::Describe([timespan]'01:30:00')))
+    }
+
+    It 'a restore lists the files it moved aside as one line in CSV' {
+        $restored.MovedAside.Count | Should -BeGreaterThan 0
+        (ConvertTo-CsvText $restored | ConvertFrom-Csv).MovedAside | Should -Be (($restored.MovedAside | ForEach-Object { "$($_.From) -> $($_.To)" }) -join '; ')
+    }
+}
+
 Describe 'Display, the helper the views use' {
     It 'Size(<Bytes>) is <Text>' -ForEach @(
         @{ Bytes = 0; Text = '0 B' }, @{ Bytes = 1023; Text = '1,023 B' }, @{ Bytes = 1536; Text = '1.5 KiB' },

@@ -90,7 +90,7 @@ Describe 'One version: the manifest''s ModuleVersion' {
         $Data.ModuleVersion | Should -Be $Version
     }
 
-    It 'is the assembly version, file version and product version of <_>' -ForEach 'BqBackup.dll', 'BqBackup.Core.dll', 'BqBackup.Loader.dll' {
+    It 'is the assembly version, file version and product version of <_>' -ForEach 'BqBackup.dll', 'Dependencies/BqBackup.Core.dll', 'BqBackup.Loader.dll' {
         $dll = Join-Path $RepoRoot "out/BqBackup/$_"
         [System.Reflection.AssemblyName]::GetAssemblyName($dll).Version | Should -Be $Version4
         $info = [System.Diagnostics.FileVersionInfo]::GetVersionInfo($dll)

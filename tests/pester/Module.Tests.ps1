@@ -36,11 +36,11 @@ Describe 'The built module folder' {
         @($data.VariablesToExport).Count | Should -Be 0
     }
 
-    It 'has the module''s own assemblies at the top, and the third-party ones with native SQLite in Dependencies/' {
+    It 'has the cmdlets and the loader at the top, and the engine and third-party assemblies with native SQLite in Dependencies/' {
         $native = if ($IsWindows) { 'e_sqlite3.dll' } elseif ($IsMacOS) { 'libe_sqlite3.dylib' } else { 'libe_sqlite3.so' }
         (@(Get-ChildItem -LiteralPath $ModuleDir -Filter '*.dll').Name | Sort-Object) -join ', ' |
-            Should -Be 'BqBackup.Core.dll, BqBackup.dll, BqBackup.Loader.dll'
-        foreach ($dependency in 'AWSSDK.Core.dll', 'AWSSDK.S3.dll', 'Microsoft.Data.Sqlite.dll', 'SQLitePCLRaw.provider.e_sqlite3.dll', 'BouncyCastle.Cryptography.dll', $native) {
+            Should -Be 'BqBackup.dll, BqBackup.Loader.dll'
+        foreach ($dependency in 'BqBackup.Core.dll', 'AWSSDK.Core.dll', 'AWSSDK.S3.dll', 'Microsoft.Data.Sqlite.dll', 'SQLitePCLRaw.provider.e_sqlite3.dll', 'BouncyCastle.Cryptography.dll', $native) {
             Join-Path $ModuleDir "Dependencies/$dependency" | Should -Exist
         }
         Join-Path $ModuleDir $native | Should -Not -Exist

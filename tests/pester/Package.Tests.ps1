@@ -107,18 +107,18 @@ Describe 'The packaged module folder' {
         @(Get-ChildItem (Join-Path $PackagedModule 'runtimes')).Name | Sort-Object | Should -Be (@($PackageRuntimes) | Sort-Object)
     }
 
-    It 'has the module''s own assemblies at the top and the third-party ones in Dependencies/' {
+    It 'has the cmdlets and the loader at the top and the engine and third-party assemblies in Dependencies/' {
         (@(Get-ChildItem -LiteralPath $PackagedModule -Filter '*.dll').Name | Sort-Object) -join ', ' |
-            Should -Be 'BqBackup.Core.dll, BqBackup.dll, BqBackup.Loader.dll'
+            Should -Be 'BqBackup.dll, BqBackup.Loader.dll'
         $dependencies = @(Get-ChildItem -LiteralPath (Join-Path $PackagedModule 'Dependencies') -File).Name
-        foreach ($dll in 'AWSSDK.Core.dll', 'AWSSDK.S3.dll', 'Microsoft.Data.Sqlite.dll', 'SQLitePCLRaw.core.dll', 'SQLitePCLRaw.provider.e_sqlite3.dll', 'System.Text.Json.dll', 'BouncyCastle.Cryptography.dll') {
+        foreach ($dll in 'BqBackup.Core.dll', 'AWSSDK.Core.dll', 'AWSSDK.S3.dll', 'Microsoft.Data.Sqlite.dll', 'SQLitePCLRaw.core.dll', 'SQLitePCLRaw.provider.e_sqlite3.dll', 'System.Text.Json.dll', 'BouncyCastle.Cryptography.dll') {
             $dependencies | Should -Contain $dll
         }
-        @($dependencies | Where-Object { $_ -notlike '*.dll' }) | Should -BeNullOrEmpty
+        @($dependencies | Where-Object { $_ -notlike '*.dll' -and $_ -ne 'BqBackup.Core.pdb' }) | Should -BeNullOrEmpty
     }
 
     It 'has the manifest, the help, the about topic, the format views and the license' {
-        foreach ($f in 'BqBackup.psd1', 'BqBackup.dll', 'BqBackup.Core.dll', 'BqBackup.Loader.dll', 'BqBackup.dll-Help.xml', 'en-US/about_BqBackup.help.txt', 'BqBackup.Format.ps1xml', 'LICENSE') {
+        foreach ($f in 'BqBackup.psd1', 'BqBackup.Loading.psm1', 'BqBackup.dll', 'Dependencies/BqBackup.Core.dll', 'BqBackup.Loader.dll', 'BqBackup.dll-Help.xml', 'en-US/about_BqBackup.help.txt', 'BqBackup.Format.ps1xml', 'LICENSE') {
             Join-Path $PackagedModule $f | Should -Exist
         }
         Test-ModuleManifest (Join-Path $PackagedModule 'BqBackup.psd1') -ErrorAction Stop | Should -Not -BeNullOrEmpty

@@ -114,6 +114,53 @@ Describe 'Objects carry their store' {
         [BqBackup.Storage.StoreSettings].GetProperties().Name | Should -Be @('EndpointUrl', 'Region', 'ForcePathStyle', 'ProfileName', 'ProfileLocation')
     }
 
+    It 'Get-BqBackup -Latest | Test-BqBackup -Latest / -All reopens the same store without the S3 parameters again' {
+        $results = Invoke-WithEnvironment $noS3 {
+            Get-BqBackup -Destination 's3://bqpipe/carry/' @s3 -Latest | Test-BqBackup -Latest -ErrorAction Stop
+            Get-BqBackup -Destination 's3://bqpipe/carry/' @s3 -Latest | Test-BqBackup -All -ErrorAction Stop
+        }
+        $results | Should -HaveCount 3
+        $results.Passed | Should -Be @($true, $true, $true)
+        $results[0].Name | Should -Be $backups[1].Name
+    }
+
+    It 'Get-BqBackup -Latest | Get-BqBackup and | Get-BqBackupStatus take Destination and StoreSettings by property name' {
+        $listed, $health = Invoke-WithEnvironment $noS3 {
+            $latest = Get-BqBackup -Destination 's3://bqpipe/carry/' @s3 -Latest
+            , @($latest | Get-BqBackup -ErrorAction Stop)
+            $latest | Get-BqBackupStatus -ErrorAction Stop
+        }
+        @($listed.Name) | Should -Be @($backups[1].Name, $backups[0].Name)
+        $health.BackupCount | Should -Be 2
+        $health.LastBackupName | Should -Be $backups[1].Name
+    }
+
+    It 'rows of Export-Csv and objects of ConvertTo-Json reopen the same store too' {
+        $csv = Join-Path $TestDrive 'carried.csv'
+        Invoke-WithEnvironment $noS3 { Get-BqBackup -Destination 's3://bqpipe/carry/' @s3 -Latest | Export-Csv -LiteralPath $csv }
+        $json = Invoke-WithEnvironment $noS3 { Get-BqBackup -Destination 's3://bqpipe/carry/' @s3 -Latest | ConvertTo-Json -Depth 5 }
+        $results = Invoke-WithEnvironment $noS3 {
+            Import-Csv -LiteralPath $csv | Test-BqBackup -Latest -ErrorAction Stop
+            $json | ConvertFrom-Json | Get-BqBackupStatus -ErrorAction Stop
+        }
+        $results[0].Passed | Should -BeTrue
+        $results[1].BackupCount | Should -Be 2
+    }
+
+    It 'a StoreSettings column that is not BqBackup''s is InvalidStoreSettings for that row, and the next row still runs' {
+        $rows = @(
+            [pscustomobject]@{ Destination = 's3://bqpipe/carry/'; StoreSettings = 'not settings at all' }
+            [pscustomobject]@{ Destination = 's3://bqpipe/carry/'; StoreSettings = "endpoint $($server.Endpoint), region eu-west-1, path-style, profile pipe from $profiles" }
+        )
+        $r = Invoke-WithEnvironment $noS3 { Invoke-Operator { $rows | Get-BqBackupStatus -ErrorAction SilentlyContinue -ErrorVariable global:BqPipeEv } }
+        $r.Terminated | Should -BeNullOrEmpty
+        $r.Output | Should -HaveCount 1
+        $r.Output[0].BackupCount | Should -Be 2
+        $r.Errors | Should -HaveCount 1
+        Get-ErrorId $r.Errors[0] | Should -Be 'InvalidStoreSettings'
+        $r.Errors[0].Exception.Message | Should -Match 'not settings at all'
+    }
+
     It 'a folder backup carries no settings' {
         (New-BqBackup -Path $db -Destination (Join-Path $TestDrive 'plain')).StoreSettings | Should -BeNullOrEmpty
     }
@@ -389,6 +436,18 @@ Add-Type -TypeDefinition 'namespace Amazon.Runtime { public sealed class Immutab
         $e.FullyQualifiedErrorId | Should -Be 'DestinationConflict,BqBackup.Commands.GetBqBackupCommand'
         $e = try { Get-BqBackup -KeyPrefix parity/ -ErrorAction SilentlyContinue; $null } catch { $_ }
         $e.FullyQualifiedErrorId | Should -Be 'DestinationConflict,BqBackup.Commands.GetBqBackupCommand'
+    }
+
+    It 'Import-Csv buckets.csv (BucketName, KeyPrefix) | Get-BqBackup binds both by property name, as -Destination does' {
+        $csv = Join-Path $TestDrive 'buckets.csv'
+        "BucketName,KeyPrefix`nbqpipe,parity-csv/`nbqpipe,parity-none/" | Set-Content -LiteralPath $csv
+        Invoke-WithEnvironment $noS3 { New-BqBackup -Path $db -Destination 's3://bqpipe/parity-csv/' @s3 | Out-Null }
+        $listed = Invoke-WithEnvironment $noS3 { Import-Csv -LiteralPath $csv | Get-BqBackup @s3 -ErrorAction Stop }
+        @($listed) | Should -HaveCount 1
+        $listed.Destination | Should -Be 's3://bqpipe/parity-csv/'
+        $health = Invoke-WithEnvironment $noS3 { Import-Csv -LiteralPath $csv | Get-BqBackupStatus @s3 -ErrorAction Stop }
+        $health.Destination | Should -Be 's3://bqpipe/parity-csv/', 's3://bqpipe/parity-none/'
+        $health.BackupCount | Should -Be 1, 0
     }
 
     It '-ForcePathStyleAddressing $true as AWS.Tools types it; -ForcePathStyle stays as its alias' {

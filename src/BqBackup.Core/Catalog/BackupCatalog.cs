@@ -259,7 +259,7 @@ namespace BqBackup.Catalog
             info.ExpectedSize = meta.CompressedSize >= 0 ? meta.CompressedSize : (long?)null;
             info.MetadataRecordsEncryption = meta.Encryption != null;
             info.Encrypted = info.Encrypted || meta.Encryption != null || BackupNaming.IsEncryptedName(info.Name);
-            info.Recipients = meta.Recipients;
+            info.Recipients = meta.Recipients == null ? null : new ReadableList<string>(meta.Recipients);
             info.BlockIndex = meta.GzipBlocks;
             info.SnapshotIntegrityChecked = meta.IntegrityCheck == BackupMetadata.IntegrityCheckOk;
         }

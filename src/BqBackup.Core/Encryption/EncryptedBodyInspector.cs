@@ -42,13 +42,13 @@ namespace BqBackup.Encryption
             ctx.WriteVerbose($"'{backup.Name}': age header read without a key: {header.Describe()}.");
 
             var recorded = backup.Recipients;
-            if (recorded != null && recorded.Length > 0)
+            if (recorded != null && recorded.Count > 0)
             {
                 var scrypt = recorded.Count(r => r == BackupEncryption.PassphraseName);
-                var x25519 = recorded.Length - scrypt;
+                var x25519 = recorded.Count - scrypt;
                 if (header.CountOf(AgeScryptRecipient.StanzaTypeName) != scrypt || header.CountOf(AgeX25519Recipient.StanzaTypeName) != x25519 ||
-                    header.Stanzas.Count != recorded.Length)
-                    result.Reasons.Add($"its age header has {header.Describe()}, but its sidecar records {recorded.Length} {(recorded.Length == 1 ? "recipient" : "recipients")} ({string.Join(", ", recorded)})");
+                    header.Stanzas.Count != recorded.Count)
+                    result.Reasons.Add($"its age header has {header.Describe()}, but its sidecar records {recorded.Count} {(recorded.Count == 1 ? "recipient" : "recipients")} ({string.Join(", ", recorded)})");
             }
             if (result.Reasons.Count == 0)
                 ctx.WriteWarning($"The backup '{backup.Name}' is encrypted and no identity was given: its size and age header check out, but its contents were NOT verified " +

@@ -16,16 +16,20 @@ namespace BqBackup.Encryption
         private readonly CountingStream stored;
         private readonly Stream prefixed;
         private readonly AgeDecryptingStream age;
+        private readonly ReadAheadStream decrypted;
 
         private EncryptedBodyReader(CountingStream stored, Stream prefixed, AgeDecryptingStream age)
         {
             this.stored = stored;
             this.prefixed = prefixed;
             this.age = age;
+            // Decrypting runs on its own thread, a few blocks ahead of the gunzip that reads it, so
+            // an encrypted restore costs little more time than a plain one.
+            if (age != null) decrypted = new ReadAheadStream(age);
         }
 
         /// <summary>The gzip (or raw database) bytes of the body.</summary>
-        public Stream Content => age ?? prefixed;
+        public Stream Content => (Stream)decrypted ?? prefixed;
 
         public bool IsEncrypted => age != null;
 
@@ -45,7 +49,7 @@ namespace BqBackup.Encryption
             }
             catch (BqBackupException e) when (e.ErrorId == ErrorIds.AgeNoMatchingIdentity)
             {
-                var to = backup.Recipients == null || backup.Recipients.Length == 0 ? "" : $"; its sidecar says it is encrypted to {string.Join(", ", backup.Recipients)}";
+                var to = backup.Recipients == null || backup.Recipients.Count == 0 ? "" : $"; its sidecar says it is encrypted to {string.Join(", ", backup.Recipients)}";
                 throw new BqBackupException(e.ErrorId, e.Category,
                     $"{e.Message} Given: {decryption.Describe()}{to}.", e.TargetObject, e.RecommendedAction, e);
             }
@@ -57,7 +61,7 @@ namespace BqBackup.Encryption
         internal static BqBackupException IdentityRequired(BackupInfo backup) =>
             new BqBackupException(ErrorIds.AgeIdentityRequired, BqErrorCategory.InvalidArgument,
                 $"The backup '{backup.Name}' is encrypted with age" +
-                (backup.Recipients == null || backup.Recipients.Length == 0 ? "" : $" (to {string.Join(", ", backup.Recipients)})") +
+                (backup.Recipients == null || backup.Recipients.Count == 0 ? "" : $" (to {string.Join(", ", backup.Recipients)})") +
                 ", and no identity was given to open it.", backup.Name,
                 $"Pass -IdentityFile with the identity file (AGE-SECRET-KEY-1…) of one of its recipients, or -Passphrase, or set {EncryptionEnvironment.IdentityFile}.");
 
@@ -72,7 +76,7 @@ namespace BqBackup.Encryption
             if (age == null) return;
             // One read is enough to tell: whatever follows the gzip stream is refused, however long it is, without reading it all.
             var buffer = new byte[1 << 16];
-            var extra = age.Read(buffer, 0, buffer.Length);
+            var extra = decrypted.Read(buffer, 0, buffer.Length);
             if (extra > 0)
                 throw new BqBackupException(ErrorIds.BackupCorrupt, BqErrorCategory.InvalidData,
                     $"The backup '{backup.Name}' holds data after its gzip stream, inside the encryption (at least {extra:N0} bytes).", backup.Name,
@@ -84,6 +88,7 @@ namespace BqBackup.Encryption
 
         public void Dispose()
         {
+            decrypted?.Dispose();
             age?.Dispose();
             prefixed.Dispose();
         }

@@ -28,7 +28,7 @@ namespace BqBackup.Restore
         public bool ContentsVerified { get; set; }
         public bool Encrypted { get; set; }
         /// <summary>Who can open it, as the sidecar records (age1… keys, or "scrypt").</summary>
-        public string[] Recipients { get; set; }
+        public ReadableList<string> Recipients { get; set; }
         public bool ChecksumVerified { get; set; }
         public string IntegrityCheck { get; set; }
         /// <summary>

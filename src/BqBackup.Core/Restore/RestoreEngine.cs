@@ -131,7 +131,7 @@ namespace BqBackup.Restore
                         IntegrityProof = runCheck ? BackupVerifier.ProofIntegrityCheck : BackupVerifier.ProofChecksum,
                         SchemaVersion = inspection.SchemaVersion,
                         Counts = inspection.Counts,
-                        MovedAside = moved,
+                        MovedAside = new ReadableList<MovedFile>(moved),
                         Duration = clock.Elapsed,
                     };
                 }

@@ -36,7 +36,7 @@ namespace BqBackup.Restore
         public string IntegrityProof { get; set; }
         public int? SchemaVersion { get; set; }
         public JobCounts Counts { get; set; }
-        public IReadOnlyList<MovedFile> MovedAside { get; set; }
+        public ReadableList<MovedFile> MovedAside { get; set; }
         /// <summary>Duration in seconds: the form exports carry (scripts read Duration, a TimeSpan).</summary>
         public double DurationSeconds => Durations.Seconds(Duration);
         internal TimeSpan Duration { get; set; }

@@ -41,7 +41,7 @@ namespace BqBackup.Schedule
                     Kind = ScheduleKind.Systemd,
                     Interval = interval ?? TimeSpan.Zero,
                     Trigger = interval.HasValue ? SystemdScheduler.Trigger(interval.Value) : Value(timer, "OnCalendar") ?? Value(timer, "OnUnitActiveSec"),
-                    Files = new[] { servicePath, timerPath },
+                    Files = new ReadableList<string> { servicePath, timerPath },
                     Command = Value(service, "ExecStart"),
                     Enabled = File.Exists(Path.Combine(folder, "timers.target.wants", SystemdScheduler.TimerFileName(name))),
                 });
@@ -68,7 +68,7 @@ namespace BqBackup.Schedule
                 Kind = ScheduleKind.WindowsTask,
                 Interval = interval,
                 Trigger = Text("Interval"),
-                Files = file == null ? new string[0] : new[] { file },
+                Files = file == null ? new ReadableList<string>() : new ReadableList<string> { file },
                 Command = (Quoting.Windows(Text("Command") ?? string.Empty) + " " + Text("Arguments")).Trim(),
                 Enabled = registered && !string.Equals(enabled, "false", StringComparison.OrdinalIgnoreCase),
             };
@@ -106,7 +106,7 @@ namespace BqBackup.Schedule
         /// </summary>
         public static SchedulerOptions RemovalOptions(ScheduleInfo schedule) => new SchedulerOptions
         {
-            UnitDirectory = schedule.Files != null && schedule.Files.Length > 0 ? Path.GetDirectoryName(schedule.Files[0]) : null,
+            UnitDirectory = schedule.Files != null && schedule.Files.Count > 0 ? Path.GetDirectoryName(schedule.Files[0]) : null,
             FilesOnly = !schedule.Enabled,
         };
 

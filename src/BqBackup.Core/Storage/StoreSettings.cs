@@ -1,3 +1,4 @@
+using System;
 using BqBackup.Storage.S3;
 
 namespace BqBackup.Storage
@@ -33,6 +34,55 @@ namespace BqBackup.Storage
             ProfileName = s.ProfileName,
             ProfileLocation = s.ProfileLocation,
         };
+
+        /// <summary>
+        /// The settings back from their <see cref="ToString"/> text, as Export-Csv writes them
+        /// ("endpoint http://127.0.0.1:9000, region eu-west-1, path-style, profile p from /f");
+        /// null for an empty text. A text of another shape is refused (InvalidStoreSettings), never
+        /// read as something else.
+        /// </summary>
+        public static StoreSettings Parse(string text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            var rest = text.Trim();
+            var settings = new StoreSettings();
+            // The profile part comes last and its file may hold ", ": split it off first.
+            var profileAt = rest.IndexOf(", profile ", StringComparison.Ordinal);
+            if (profileAt >= 0)
+            {
+                var profile = rest.Substring(profileAt + ", profile ".Length);
+                rest = rest.Substring(0, profileAt);
+                var fromAt = profile.IndexOf(" from ", StringComparison.Ordinal);
+                settings = settings with
+                {
+                    ProfileName = fromAt >= 0 ? profile.Substring(0, fromAt) : profile,
+                    ProfileLocation = fromAt >= 0 ? profile.Substring(fromAt + " from ".Length) : null,
+                };
+            }
+            var parts = rest.Split(new[] { ", " }, StringSplitOptions.None);
+            if (parts.Length < 2 || parts.Length > 3 || !parts[0].StartsWith("endpoint ", StringComparison.Ordinal) || !parts[1].StartsWith("region ", StringComparison.Ordinal))
+                throw Unreadable(text);
+            var endpoint = parts[0].Substring("endpoint ".Length);
+            var region = parts[1].Substring("region ".Length);
+            bool? pathStyle = null;
+            if (parts.Length == 3)
+            {
+                if (parts[2] == "path-style") pathStyle = true;
+                else if (parts[2] == "virtual-hosted") pathStyle = false;
+                else throw Unreadable(text);
+            }
+            return settings with
+            {
+                EndpointUrl = endpoint == "AWS" ? null : endpoint,
+                Region = region == "(default)" ? null : region,
+                ForcePathStyle = pathStyle,
+            };
+        }
+
+        private static BqBackupException Unreadable(string text) =>
+            new BqBackupException(ErrorIds.InvalidStoreSettings, BqErrorCategory.InvalidArgument,
+                $"The store settings '{text}' are not as a BackupInfo's StoreSettings reads (endpoint …, region …[, path-style][, profile …]).", text,
+                "Pipe the objects Get-BqBackup outputs (or their Export-Csv / ConvertTo-Json export) unchanged, or give the S3 parameters instead.");
 
         public override string ToString() =>
             $"endpoint {EndpointUrl ?? "AWS"}, region {Region ?? "(default)"}" +

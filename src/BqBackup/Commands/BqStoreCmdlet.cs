@@ -82,13 +82,21 @@ namespace BqBackup.Commands
         [Alias("ForcePathStyle")]
         public bool ForcePathStyleAddressing { get; set; }
 
-        /// <summary>AWS.Tools' way to name the destination: -BucketName b -KeyPrefix p/ is -Destination s3://b/p/.</summary>
-        [Parameter]
+        /// <summary>AWS.Tools' way to name the destination: -BucketName b -KeyPrefix p/ is -Destination s3://b/p/; both bind from piped objects by property name, as -Destination does.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string BucketName { get; set; }
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public string KeyPrefix { get; set; }
+
+        /// <summary>
+        /// The non-secret settings of the store a piped object was read from (a BackupInfo's
+        /// StoreSettings, or that column of its CSV or JSON export), bound by property name so that
+        /// -Destination taken from the same object reopens the same store. Not for typing.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public object StoreSettings { get; set; }
 
         private S3Options given;
 
@@ -159,7 +167,7 @@ namespace BqBackup.Commands
         /// <summary>Opens a store with the S3 parameters given, the settings a piped backup carries filling the rest.</summary>
         protected IBackupStore OpenStore(string resolvedDestination, bool createFolder, StoreSettings carried = null)
         {
-            var store = BackupStores.Open(resolvedDestination, S3Options().Over(carried), Environment, createFolder);
+            var store = BackupStores.Open(resolvedDestination, S3Options().Over(carried ?? Binding.CarriedStoreSettings.From(StoreSettings)), Environment, createFolder);
             if (store is Storage.S3.S3Store s3) WriteVerbose($"S3 store {s3.Location}: {s3.Settings}.");
             return store;
         }

@@ -154,8 +154,11 @@ namespace BqBackup.Commands
         private static PSObject AsText(SchedulePlan plan)
         {
             var line = new PSObject(plan.Text);
-            foreach (var property in PSObject.AsPSObject(plan.Result).Properties)
+            var source = PSObject.AsPSObject(plan.Result);
+            foreach (var property in source.Properties)
                 if (property.Name != nameof(ScheduleInfo.Enabled)) line.Properties.Add(new PSNoteProperty(property.Name, property.Value));
+            // The TimeSpan scripts read beside IntervalSeconds: a hidden property (BqBackup.Types.ps1xml), which the loop above does not see.
+            line.Properties.Add(new PSNoteProperty("Interval", source.Properties["Interval"]?.Value));
             return line;
         }
     }

@@ -55,16 +55,6 @@ namespace BqBackup.Commands
         [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
         public SwitchParameter Latest { get; set; }
 
-        /// <summary>
-        /// The S3 settings a piped backup carries (its StoreSettings property), so the store it came
-        /// from is reopened; the S3 parameters given here win. Piped backups bind by property name
-        /// (Destination, Name, StoreSettings), as Import-Csv rows (Path, Destination, Name) do.
-        /// </summary>
-        [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = LatestSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = AtSet, ValueFromPipelineByPropertyName = true)]
-        public Storage.StoreSettings StoreSettings { get; set; }
-
         /// <summary>Restore the newest backup taken at or before this time.</summary>
         [Parameter(Mandatory = true, ParameterSetName = AtSet)]
         public DateTime At { get; set; }
@@ -137,11 +127,14 @@ namespace BqBackup.Commands
             }
             var destination = DestinationFor(Destination);
             if (destination == null) return;
+            Storage.StoreSettings carried;
+            try { carried = Binding.CarriedStoreSettings.From(StoreSettings); }
+            catch (BqBackupException e) { Report(e); return; }
             // One version of one backup is found as a piped backup of that name and version is.
             if (!string.IsNullOrEmpty(VersionId))
-                requests.Add(new Request { Target = target, Piped = new BackupInfo { Name = Name, Destination = destination, VersionId = VersionId, StoreSettings = StoreSettings } });
+                requests.Add(new Request { Target = target, Piped = new BackupInfo { Name = Name, Destination = destination, VersionId = VersionId, StoreSettings = carried } });
             else
-                requests.Add(new Request { Target = target, Destination = destination, Name = Name, Carried = StoreSettings });
+                requests.Add(new Request { Target = target, Destination = destination, Name = Name, Carried = carried });
         }
 
         protected override void EndProcessing()

@@ -7,13 +7,17 @@ using BqBackup.Native;
 namespace BqBackup.Loading
 {
     /// <summary>
-    /// Where the module's third-party dependencies load from. They sit in the module's Dependencies
-    /// folder, apart from BqBackup.dll and BqBackup.Core.dll, which PowerShell loads into its
-    /// default context and whose types scripts and the format views name ([BqBackup.…]).
+    /// Where the engine (BqBackup.Core.dll) and the module's third-party dependencies load from.
+    /// They sit in the module's Dependencies folder, apart from BqBackup.dll, which PowerShell loads
+    /// into its default context. It must be set up before PowerShell reads BqBackup.dll's types
+    /// (they derive from the engine's): BqBackup.Loading.psm1, imported before the RootModule, calls
+    /// ModuleInitializer first.
     ///
-    /// - On .NET 8 and later (PowerShell 7.4 and later) the dependencies load in a module-private
-    ///   AssemblyLoadContext, made by BqBackup.Loader.dll: another module's other versions of them
-    ///   (AWS.Tools' AWSSDK.Core, say) live beside them without conflict, whichever loaded first.
+    /// - On .NET 8 and later (PowerShell 7.4 and later) the engine and the dependencies load in a
+    ///   module-private AssemblyLoadContext, made by BqBackup.Loader.dll: another module's copies of
+    ///   them (AWS.Tools' AWSSDK.Core, say), of another version or of the same assembly version, live
+    ///   beside them without conflict, whichever loaded first: the engine lives in the private
+    ///   context too, so the default context never binds it to another module's copy.
     ///   That assembly targets net8.0 and is loaded by path and reached through reflection, so
     ///   nothing here refers to a type .NET Framework does not have.
     /// - On .NET Framework (Windows PowerShell 5.1), which has no load contexts, and on .NET Core
@@ -78,7 +82,10 @@ namespace BqBackup.Loading
             {
                 var install = Assembly.LoadFrom(loader).GetType(ResolverTypeName, throwOnError: true).GetMethod("Install");
                 Action<string> loaded = SqliteNativeLoader.ReportLoaded;
-                var requesters = OwnAssemblies();
+                // What BqBackup.dll references from Dependencies/ (the engine, BqBackup.Core.dll) is
+                // handed over from the private context; everything the engine references then
+                // loads through that context.
+                var requesters = new[] { typeof(DependencyLoader).Assembly };
                 LoadContext = install.Invoke(null, new object[] { directory, nativeLibrary, loaded, requesters });
                 return LoadContext == null ? "the loader made no context" : null;
             }
@@ -87,18 +94,6 @@ namespace BqBackup.Loading
                 var cause = e is TargetInvocationException t && t.InnerException != null ? t.InnerException : e;
                 return "the loader failed: " + cause.GetType().Name + ": " + cause.Message;
             }
-        }
-
-        // BqBackup.dll and the BqBackup.Core.dll it references (loaded by name, from beside it: no
-        // type of it is touched, so none of its dependencies is asked for yet).
-        private static Assembly[] OwnAssemblies()
-        {
-            var own = typeof(DependencyLoader).Assembly;
-            foreach (var reference in own.GetReferencedAssemblies())
-            {
-                if (reference.Name == "BqBackup.Core") return new[] { own, Assembly.Load(reference) };
-            }
-            return new[] { own };
         }
 
         // Any assembly the Dependencies folder holds, by simple name: the folder has one version of

@@ -144,7 +144,7 @@ namespace BqBackup.Tests.Encryption
             using (var id = AgeX25519Identity.Generate())
             {
                 var b = Encrypted(w, id);
-                b.Recipients = new[] { id.Recipient.ToString(), "age1other" };
+                b.Recipients = new ReadableList<string> { id.Recipient.ToString(), "age1other" };
                 var r = BackupVerifier.Test(b, w.Store, w.Context, w.TempRoot);
                 Assert.Equal(BackupTestStatus.Failed, r.Result);
                 Assert.Contains(r.Reasons, m => m.Contains("1 X25519 stanza"));
