@@ -158,6 +158,8 @@ namespace BqBackup.Copy
                     ctx.WriteVerbose($"{e.Message} Streaming it through this machine instead.");
                     options.AllowServerSideCopy = false;
                     plan.Action = result.Action = CopyAction.Copied;
+                    // A locked sidecar written for it cannot be taken away again: the streamed copy writes over it (a new version).
+                    plan.TargetHasSidecarOnly = targetStore.Stat(BackupNaming.MetadataNameFor(backup.Name), ctx.Cancellation) != null;
                     streamed = true;
                 }
             }

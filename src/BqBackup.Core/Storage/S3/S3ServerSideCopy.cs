@@ -138,9 +138,11 @@ namespace BqBackup.Storage.S3
         }
 
         /// <summary>
-        /// A service that cannot copy by itself: 501 NotImplemented (s3rver for UploadPartCopy), or
+        /// A service that cannot copy by itself: 501 NotImplemented (s3rver for UploadPartCopy),
         /// NoSuchBucket for the source bucket it was just read from (s3rver does not decode the
-        /// %2F-encoded copy source the SDK sends). The copier streams such a body instead.
+        /// %2F-encoded copy source the SDK sends), or MissingUploadObjectWithObjectLockHeaders for a
+        /// locked CopyObject (moto asks it for a Content-MD5, which a copy has no body for; S3 does not).
+        /// The copier streams such a body instead, its upload carrying the checksum and the lock.
         /// </summary>
         private async System.Threading.Tasks.Task<T> Refusable<T>(System.Threading.Tasks.Task<T> call)
         {
@@ -148,7 +150,7 @@ namespace BqBackup.Storage.S3
             {
                 return await call.ConfigureAwait(false);
             }
-            catch (Amazon.S3.AmazonS3Exception e) when (S3Errors.IsNotImplemented(e) || e.ErrorCode == "NoSuchBucket")
+            catch (Amazon.S3.AmazonS3Exception e) when (S3Errors.IsNotImplemented(e) || e.ErrorCode == "NoSuchBucket" || e.ErrorCode == "MissingUploadObjectWithObjectLockHeaders")
             {
                 throw new Refused(target, key, e.ErrorCode);
             }
