@@ -171,7 +171,10 @@ Describe 'A fan-out to two buckets of a server that checks signatures (moto): zs
         $head = Invoke-Aws $moto s3api head-object --bucket fan-locked --key $out[0].Name | ConvertFrom-Json
         $head.ObjectLockMode | Should -Be 'GOVERNANCE'
         ([datetime]$head.ObjectLockRetainUntilDate).ToUniversalTime() | Should -BeGreaterThan $before.AddDays(1).AddMinutes(-1)
-        (Invoke-Aws $moto s3api list-objects-v2 --bucket fan-plain | Out-String).Trim() | Should -Not -Match '"Key"'
+        # Only the status record, which says this destination's failure; no body, sidecar or claim.
+        $keys = @((Invoke-Aws $moto s3api list-objects-v2 --bucket fan-plain | Out-String | ConvertFrom-Json).Contents.Key)
+        $keys | Should -Be @('bqbackup-status.json')
+        Get-BqBackup -Destination 's3://fan-plain/' @s3M | Should -BeNullOrEmpty
         (Invoke-Aws $moto s3api list-multipart-uploads --bucket fan-plain | Out-String) | Should -Not -Match '"UploadId"'
     }
 }
