@@ -216,7 +216,7 @@ namespace BqBackup.Commands
             var plan = Guard(() => BackupCopier.Plan(backup, sourceStore, source, store, target, copyOptions, ctx));
             if (plan.Action != CopyAction.Skipped)
             {
-                var description = plan.Describe();
+                var description = plan.Describe() + (copyOptions.ObjectLock != null ? ", locked " + copyOptions.ObjectLock.Describe() : "");
                 if (!ShouldProcess(description, description + "?", "Copy-BqBackup")) return;
                 if (store == null)
                 {
