@@ -91,6 +91,8 @@ namespace BqBackup.Schedule
                 if (!string.IsNullOrEmpty(s.CopyToEndpointUrl)) b.Append(" -EndpointUrl ").Append(Q(s.CopyToEndpointUrl));
                 if (!string.IsNullOrEmpty(s.CopyToRegion)) b.Append(" -Region ").Append(Q(s.CopyToRegion));
                 if (!string.IsNullOrEmpty(s.CopyToProfileName)) b.Append(" -ProfileName ").Append(Q(s.CopyToProfileName));
+                if (s.CopyToObjectLock?.Days != null)
+                    b.Append(" -LockMode ").Append(s.CopyToObjectLock.Mode).Append(" -LockDays ").Append(s.CopyToObjectLock.Days.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 if (!string.IsNullOrEmpty(s.EndpointUrl)) b.Append(" -FromEndpointUrl ").Append(Q(s.EndpointUrl));
                 if (!string.IsNullOrEmpty(s.Region)) b.Append(" -FromRegion ").Append(Q(s.Region));
                 if (!string.IsNullOrEmpty(s.ProfileName)) b.Append(" -FromProfileName ").Append(Q(s.ProfileName));

@@ -44,6 +44,25 @@ namespace BqBackup.Tests.Schedule
         }
 
         [Fact]
+        public void CopyToLock_locks_the_copies_in_the_copy_step_only_and_needs_an_s3_CopyTo()
+        {
+            var script = ScheduleJob.PowerShellScript(Settings(s =>
+            {
+                s.Destination = "/var/backups/bq";
+                s.CopyTo = "s3://offsite/backups/";
+                s.CopyToObjectLock = new BqBackup.Locking.ObjectLockOptions { Mode = BqBackup.Locking.ObjectLockMode.Compliance, Days = 30 };
+            }), windows: false);
+            Assert.Contains("Copy-BqBackup -From '/var/backups/bq' -To 's3://offsite/backups/' -Missing -LockMode Compliance -LockDays 30 }", script);
+            Assert.Equal(1, System.Text.RegularExpressions.Regex.Matches(script, "-LockMode").Count);
+            var folder = Assert.Throws<BqBackupException>(() => Settings(s =>
+            {
+                s.CopyTo = "/mnt/nas/bq";
+                s.CopyToObjectLock = new BqBackup.Locking.ObjectLockOptions { Mode = BqBackup.Locking.ObjectLockMode.Governance, Days = 1 };
+            }));
+            Assert.Equal(ErrorIds.InvalidLockSetting, folder.ErrorId);
+        }
+
+        [Fact]
         public void Without_CopyTo_there_is_no_copy_step()
         {
             Assert.DoesNotContain("Copy-BqBackup", ScheduleJob.PowerShellScript(Settings(), windows: false));
