@@ -252,6 +252,25 @@ Describe 'Register-BqBackupSchedule -CopyTo' {
     }
 }
 
+Describe 'A -CopyTo schedule whose primary endpoint comes from S3_ENDPOINT' {
+    It 'reads the source at S3_ENDPOINT, not at -CopyToEndpointUrl: the job leaves the new backup on both providers' {
+        $credentials = Join-Path $TestDrive 'schedule-credentials'
+        "[primary]`naws_access_key_id = S3RVER`naws_secret_access_key = S3RVER`n[two]`naws_access_key_id = PROVIDERTWO`naws_secret_access_key = provider-two-secret`n" |
+            Set-Content -NoNewline $credentials
+        $job = Register-BqBackupSchedule -Path $db -Destination 's3://bqtest/env-primary/' -ProfileName primary -CopyTo 's3://bqtest/env-copy/' `
+            -CopyToEndpointUrl $providerB.Endpoint -CopyToProfileName two -CopyToRegion us-east-1 -AsCron
+        Invoke-WithEnvironment @{ S3_ENDPOINT = $providerA.Endpoint; S3_REGION = 'us-east-1'; AWS_SHARED_CREDENTIALS_FILE = $credentials } {
+            & /bin/sh -c $job.Command 2>&1 | Out-Null
+        }
+        $LASTEXITCODE | Should -Be 0
+        $made = @(Get-BqBackup -Destination 's3://bqtest/env-primary/' @s3a)
+        $made | Should -HaveCount 1
+        $copied = @(Get-BqBackup -Destination 's3://bqtest/env-copy/' @s3b)
+        $copied.Name | Should -Be $made[0].Name
+        $copied.Sha256 | Should -Be $made[0].Sha256
+    }
+}
+
 Describe 'Copy-BqBackup completion' {
     It 'completes -Name from the backups in -From, and -To as -Destination (folders)' {
         $line = "Copy-BqBackup -From '$home1' -To x -Name "
