@@ -252,6 +252,25 @@ Describe 'Register-BqBackupSchedule -CopyTo' {
     }
 }
 
+Describe 'A -CopyTo schedule whose primary endpoint comes from S3_ENDPOINT' {
+    It 'reads the source at S3_ENDPOINT, not at -CopyToEndpointUrl: the job leaves the new backup on both providers' {
+        $credentials = Join-Path $TestDrive 'schedule-credentials'
+        "[primary]`naws_access_key_id = S3RVER`naws_secret_access_key = S3RVER`n[two]`naws_access_key_id = PROVIDERTWO`naws_secret_access_key = provider-two-secret`n" |
+            Set-Content -NoNewline $credentials
+        $job = Register-BqBackupSchedule -Path $db -Destination 's3://bqtest/env-primary/' -ProfileName primary -CopyTo 's3://bqtest/env-copy/' `
+            -CopyToEndpointUrl $providerB.Endpoint -CopyToProfileName two -CopyToRegion us-east-1 -AsCron
+        Invoke-WithEnvironment @{ S3_ENDPOINT = $providerA.Endpoint; S3_REGION = 'us-east-1'; AWS_SHARED_CREDENTIALS_FILE = $credentials } {
+            & /bin/sh -c $job.Command 2>&1 | Out-Null
+        }
+        $LASTEXITCODE | Should -Be 0
+        $made = @(Get-BqBackup -Destination 's3://bqtest/env-primary/' @s3a)
+        $made | Should -HaveCount 1
+        $copied = @(Get-BqBackup -Destination 's3://bqtest/env-copy/' @s3b)
+        $copied.Name | Should -Be $made[0].Name
+        $copied.Sha256 | Should -Be $made[0].Sha256
+    }
+}
+
 Describe 'Copy-BqBackup completion' {
     It 'completes -Name from the backups in -From, and -To as -Destination (folders)' {
         $line = "Copy-BqBackup -From '$home1' -To x -Name "
@@ -297,28 +316,73 @@ Describe 'Copy-BqBackup of an encrypted backup' {
     }
 }
 
+Describe 'Copy-BqBackup of zstd backups' {
+    It 'copies a .db.zst from a folder to S3, verified by its own codec: the stock zstd -d reads the copy to the database the sidecar names' {
+        $source = Join-Path $TestDrive 'zstd-source'
+        $backup = New-BqBackup -Path $db -Destination $source -Compression Zstd -CompressionLevel Fastest
+        $backup.Name | Should -Match '\.db\.zst$'
+        $result = Get-BqBackup -Destination $source | Copy-BqBackup -To 's3://bqtest/zstd/' @s3a
+        $result.Action | Should -Be 'Copied'
+        $result.ChecksumVerified | Should -BeTrue
+        $result.Backup.Compression | Should -Be 'Zstd'
+        $result.Backup.Destination | Should -Be 's3://bqtest/zstd/'
+        $local = Join-Path $TestDrive 'zstd-copy.db.zst'
+        Invoke-Aws $providerA s3 cp "s3://bqtest/zstd/$($backup.Name)" $local | Out-Null
+        Get-FileSha256 $local | Should -Be (Get-FileSha256 (Join-Path $source $backup.Name))
+        & /usr/bin/zstd -q -d -f $local -o (Join-Path $TestDrive 'zstd-copy.db'); $LASTEXITCODE | Should -Be 0
+        Get-FileSha256 (Join-Path $TestDrive 'zstd-copy.db') | Should -Be $backup.Sha256
+        (Invoke-Aws $providerA s3api head-object --bucket bqtest --key "zstd/$($backup.Name)" | ConvertFrom-Json).ContentType | Should -Be 'application/zstd'
+        (Get-BqBackup -Destination 's3://bqtest/zstd/' @s3a).Compression | Should -Be 'Zstd'
+    }
+
+    It 'refuses a zstd body altered after the backup (the checksum over what zstd decodes) and commits nothing' {
+        $source = Join-Path $TestDrive 'zstd-tampered'
+        $backup = New-BqBackup -Path $db -Destination $source -Compression Zstd -CompressionLevel Fastest
+        $body = Join-Path $source $backup.Name
+        $raw = Join-Path $TestDrive 'zstd-tamper.db'
+        & /usr/bin/zstd -q -d -f $body -o $raw
+        $bytes = [IO.File]::ReadAllBytes($raw)
+        $bytes[$bytes.Length - 100] = $bytes[$bytes.Length - 100] -bxor 0xFF
+        [IO.File]::WriteAllBytes($raw, $bytes)
+        & /usr/bin/zstd -q -f $raw -o $body
+        $meta = Get-Content -Raw "$body.meta.json" | ConvertFrom-Json
+        $meta.compressedSize = (Get-Item $body).Length
+        $meta | ConvertTo-Json -Depth 5 | Set-Content "$body.meta.json"
+        $target = Join-Path $TestDrive 'zstd-tampered-copy'
+        $e = { Get-BqBackup -Destination $source | Copy-BqBackup -To $target -ErrorAction Stop } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -Be 'ChecksumMismatch,BqBackup.Commands.CopyBqBackupCommand'
+        @(Get-ChildItem $target -File -ErrorAction Ignore).Count | Should -Be 0
+    }
+
+    It 'copies an age-encrypted zstd backup (.db.zst.age) as it is, and the copy opens with age -d | zstd -d' {
+        $keyFile = Join-Path $TestDrive 'zstd-copy-key.txt'
+        & /usr/bin/age-keygen -o $keyFile 2>$null
+        $pub = (& /usr/bin/age-keygen -y $keyFile).Trim()
+        $source = Join-Path $TestDrive 'zstd-encrypted'
+        $backup = New-BqBackup -Path $db -Destination $source -Compression Zstd -Recipient $pub
+        $backup.Name | Should -Match '\.db\.zst\.age$'
+        $result = Get-BqBackup -Destination $source | Copy-BqBackup -To 's3://bqtest/zstd-encrypted/' @s3a
+        $result.Action | Should -Be 'Copied'
+        $local = Join-Path $TestDrive 'zstd-encrypted-copy'
+        Invoke-Aws $providerA s3 cp "s3://bqtest/zstd-encrypted/$($backup.Name)" $local | Out-Null
+        $plain = Join-Path $TestDrive 'zstd-encrypted-plain.db'
+        & /bin/sh -c "/usr/bin/age -d -i '$keyFile' '$local' | /usr/bin/zstd -q -d -c > '$plain'"
+        $LASTEXITCODE | Should -Be 0
+        Get-FileSha256 $plain | Should -Be $backup.Sha256
+    }
+}
+
 Describe 'Copy-BqBackup inside one S3 service (moto)' {
     BeforeAll {
-        if (-not (Get-Command moto_server -ErrorAction Ignore)) {
-            throw 'moto_server is not on PATH: the server-side copy tests need moto (in this machine image; see shared notes, toolchain).'
-        }
-        $port = Get-FreeTcpPort
-        $log = Join-Path $TestDrive "moto-$port"
-        # Parts of a server-side multipart copy are small here (the threshold seam below); moto checks S3's 5 MiB minimum unless told otherwise.
-        $script:moto = Invoke-WithEnvironment @{ S3_UPLOAD_PART_MIN_SIZE = '1024' } {
-            Start-Process -FilePath moto_server -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -ArgumentList @('-H', '127.0.0.1', '-p', $port)
-        }
-        $script:motoServer = [pscustomobject]@{ Endpoint = "http://127.0.0.1:$port"; AccessKey = 'testing'; SecretKey = 'testing' }
-        $deadline = [datetime]::UtcNow.AddSeconds(30)
-        while ($true) {
-            try { Invoke-Aws $motoServer s3 mb 's3://bqcopy' | Out-Null; break }
-            catch { if ([datetime]::UtcNow -gt $deadline) { throw "moto did not start on port ${port}: $_" }; Start-Sleep -Milliseconds 200 }
-        }
-        $script:s3m = @{ EndpointUrl = $motoServer.Endpoint; Region = 'us-east-1'; AccessKey = 'testing'; SecretKey = 'testing' }
+        # The shared moto checks every request's signature; its parts of a server-side multipart copy are
+        # small here (the threshold seam below): moto checks S3's 5 MiB minimum unless told otherwise.
+        $script:motoServer = Start-MotoServer -Root $serverRoot.FullName -Environment @{ S3_UPLOAD_PART_MIN_SIZE = '1024' }
+        New-MotoBucket $motoServer 'bqcopy' | Out-Null
+        $script:s3m = $motoServer.Parameters
         Copy-BqBackup -From $home1 -To 's3://bqcopy/primary/' -All @s3m | Out-Null
     }
     AfterAll {
-        if ($moto -and -not $moto.HasExited) { Stop-Process -Id $moto.Id -Force; $moto.WaitForExit(5000) | Out-Null }
+        Stop-MotoServer $motoServer
     }
 
     It 'copies within the same endpoint and credentials by CopyObject, after verifying the source' {
@@ -349,5 +413,80 @@ Describe 'Copy-BqBackup inside one S3 service (moto)' {
         $copy.BodySha256 | Should -Be (Get-FileSha256 (Join-Path $home1 $second.Name))
         # A multipart object's ETag says how many parts it was put together from.
         (Invoke-Aws $motoServer s3api head-object --bucket bqcopy --key "parts/$($second.Name)" | ConvertFrom-Json).ETag | Should -Match '-\d+"?$'
+    }
+
+    It 'locks each copy at the target with -LockMode/-LockDays, streamed and server-side alike (read back with awscli)' {
+        New-MotoBucket $motoServer 'bqlocked' -ObjectLock | Out-Null
+        $before = [datetime]::UtcNow
+        $streamed = Copy-BqBackup -From $home1 -To 's3://bqlocked/streamed/' -Name $first.Name -LockMode Governance -LockDays 2 @s3m
+        $streamed.Action | Should -Be 'Copied'
+        $streamed.Backup.LockMode | Should -Be 'Governance'
+        $streamed.Backup.LockedUntil | Should -BeGreaterThan $before.AddDays(2).AddMinutes(-1)
+        # Inside the service, part by part (the seam): the lock goes on CreateMultipartUpload, and is set
+        # on the copy after CompleteMultipartUpload where the server dropped it (moto does).
+        $options = Get-BqInternalType 'BqBackup.Copy.CopyOptions'
+        $flags = [Reflection.BindingFlags] 'Static, NonPublic'
+        $options.GetProperty('SingleCopyLimitForTests', $flags).SetValue($null, [Nullable[long]] 4096)
+        $options.GetProperty('CopyPartSizeForTests', $flags).SetValue($null, [Nullable[long]] 16384)
+        try { $serverSide = Copy-BqBackup -From 's3://bqcopy/primary/' -To 's3://bqlocked/server-side/' -Name $first.Name -LockMode Compliance -LockDays 1 @s3m }
+        finally {
+            $options.GetProperty('SingleCopyLimitForTests', $flags).SetValue($null, $null)
+            $options.GetProperty('CopyPartSizeForTests', $flags).SetValue($null, $null)
+        }
+        $serverSide.Action | Should -Be 'ServerSideCopied'
+        $serverSide.Backup.LockMode | Should -Be 'Compliance'
+        # One CopyObject: moto refuses lock headers without a Content-MD5 (which a copy has no body for),
+        # so the body is streamed instead, its upload carrying checksum and lock; nothing is left unlocked.
+        $single = Copy-BqBackup -From 's3://bqcopy/primary/' -To 's3://bqlocked/single/' -Name $first.Name -LockMode Governance -LockDays 1 @s3m -Verbose 4>&1
+        $copied = $single | Where-Object { $_ -is [BqBackup.Copy.CopyResult] }
+        $copied.Action | Should -BeIn 'ServerSideCopied', 'Copied'
+        $copied.Backup.LockMode | Should -Be 'Governance'
+        foreach ($case in @(@{ Key = "streamed/$($first.Name)"; Mode = 'GOVERNANCE'; Days = 2 }, @{ Key = "server-side/$($first.Name)"; Mode = 'COMPLIANCE'; Days = 1 },
+                @{ Key = "single/$($first.Name)"; Mode = 'GOVERNANCE'; Days = 1 })) {
+            foreach ($key in $case.Key, "$($case.Key).meta.json") {
+                $head = Invoke-Aws $motoServer s3api head-object --bucket bqlocked --key $key | ConvertFrom-Json
+                $head.ObjectLockMode | Should -Be $case.Mode
+                ([datetime]$head.ObjectLockRetainUntilDate).ToUniversalTime() | Should -BeGreaterThan $before.AddDays($case.Days).AddMinutes(-1)
+            }
+        }
+        (Get-BqBackup -Destination 's3://bqlocked/streamed/' @s3m).LockMode | Should -Be 'Governance'
+    }
+
+    It 'refuses -LockMode for a bucket without Object Lock (ObjectLockNotEnabled) and for a folder (InvalidLockSetting), writing nothing' {
+        New-MotoBucket $motoServer 'bqunlocked' | Out-Null
+        $e = { Copy-BqBackup -From $home1 -To 's3://bqunlocked/' -All -LockMode Governance -LockDays 1 @s3m } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -Be 'ObjectLockNotEnabled,BqBackup.Commands.CopyBqBackupCommand'
+        Get-S3Names $motoServer 's3://bqunlocked/' | Should -BeNullOrEmpty
+        $folder = Join-Path $TestDrive 'lock-folder'
+        $e = { Copy-BqBackup -From 's3://bqcopy/primary/' -To $folder -All -LockMode Governance -LockDays 1 @s3m } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -Be 'InvalidLockSetting,BqBackup.Commands.CopyBqBackupCommand'
+        Test-Path $folder | Should -BeFalse
+    }
+
+    It 'copies the backups every current version of which was deleted (Get-BqBackup -IncludeDeleted) to a folder and to another prefix, and they restore' {
+        New-MotoBucket $motoServer 'bqversioned' -Versioning | Out-Null
+        Copy-BqBackup -From $home1 -To 's3://bqversioned/' -All @s3m | Out-Null
+        Invoke-Aws $motoServer s3 rm 's3://bqversioned/' --recursive | Out-Null
+        Get-BqBackup -Destination 's3://bqversioned/' @s3m | Should -BeNullOrEmpty
+        $deleted = @(Get-BqBackup -Destination 's3://bqversioned/' -IncludeDeleted @s3m)
+        $deleted.Count | Should -Be 2
+        $deleted | ForEach-Object { $_.Deleted | Should -BeTrue; $_.VersionId | Should -Not -BeNullOrEmpty }
+
+        $rescue = Join-Path $TestDrive 'rescued'
+        # The piped backups carry their endpoint, never their keys: -From… gives those.
+        $fromMoto = @{ FromAccessKey = $motoServer.AccessKey; FromSecretKey = $motoServer.SecretKey }
+        $results = @($deleted | Copy-BqBackup -To $rescue @fromMoto)
+        $results.Action | Should -Be @('Copied', 'Copied')
+        $results | ForEach-Object { $_.ChecksumVerified | Should -BeTrue; $_.Backup.Deleted | Should -BeFalse; $_.Backup.VersionId | Should -BeNullOrEmpty }
+        $listed = @(Get-BqBackup -Destination $rescue)
+        $listed.Name | Should -Be @($second.Name, $first.Name)
+        $restored = Join-Path $TestDrive 'rescued.db'
+        Get-BqBackup -Destination $rescue -Latest | Restore-BqBackup -Path $restored -Confirm:$false | Out-Null
+        Get-FileSha256 $restored | Should -Be $second.Sha256
+
+        # Inside the service: CopyObject names the version (x-amz-copy-source versionId).
+        $inside = @(Get-BqBackup -Destination 's3://bqversioned/' -IncludeDeleted @s3m | Copy-BqBackup -To 's3://bqcopy/rescued/' @s3m)
+        $inside.Action | Should -Be @('ServerSideCopied', 'ServerSideCopied')
+        (Get-S3Copy $motoServer 's3://bqcopy/rescued/' $second.Name).DatabaseSha256 | Should -Be $second.Sha256
     }
 }

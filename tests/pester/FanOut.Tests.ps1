@@ -133,3 +133,48 @@ Describe 'Get-BqBackupStatus -Destination d1, d2' {
         @($lines | Where-Object { $_ -like "bqbackup_copy_lag_seconds{destination=`"$copyUrl`",primary=`"$primary`"} *" }).Count | Should -Be 1
     }
 }
+
+Describe 'A fan-out to two buckets of a server that checks signatures (moto): zstd and Object Lock' {
+    BeforeAll {
+        $script:moto = Start-MotoServer -Root $TestDrive
+        $script:s3M = $moto.Parameters
+    }
+    AfterAll { Stop-MotoServer $moto }
+
+    It 'compresses once with -Compression Zstd and writes the same .db.zst to both; the stock zstd -d reads each to the database the sidecar names' {
+        New-MotoBucket $moto 'zstd-one' | Out-Null
+        New-MotoBucket $moto 'zstd-two' | Out-Null
+        $out = @(New-BqBackup -Path $db -Destination 's3://zstd-one/', 's3://zstd-two/' -Compression Zstd -CompressionLevel Fastest @s3M)
+        $out.Count | Should -Be 2
+        $out.Destination | Should -Be @('s3://zstd-one/', 's3://zstd-two/')
+        $out | ForEach-Object { $_.Compression | Should -Be 'Zstd'; $_.Name | Should -Match '\.db\.zst$' }
+        $bodies = foreach ($bucket in 'zstd-one', 'zstd-two') {
+            $local = Join-Path $TestDrive "$bucket.db.zst"
+            Invoke-Aws $moto s3 cp "s3://$bucket/$($out[0].Name)" $local | Out-Null
+            & /usr/bin/zstd -q -d -f $local -o "$local.db"; $LASTEXITCODE | Should -Be 0
+            Get-FileSha256 "$local.db" | Should -Be $out[0].Sha256
+            Get-FileSha256 $local
+        }
+        $bodies[1] | Should -Be $bodies[0]
+    }
+
+    It 'locks the backup in the bucket with Object Lock, and the one without is ObjectLockNotEnabled with nothing written there' {
+        New-MotoBucket $moto 'fan-locked' -ObjectLock | Out-Null
+        New-MotoBucket $moto 'fan-plain' | Out-Null
+        $before = [datetime]::UtcNow
+        $out = @(New-BqBackup -Path $db -Destination 's3://fan-locked/', 's3://fan-plain/' -LockMode Governance -LockDays 1 @s3M -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out.Count | Should -Be 1
+        $out[0].Destination | Should -Be 's3://fan-locked/'
+        $out[0].LockMode | Should -Be 'Governance'
+        @($errs).Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'ObjectLockNotEnabled,BqBackup.Commands.NewBqBackupCommand'
+        $head = Invoke-Aws $moto s3api head-object --bucket fan-locked --key $out[0].Name | ConvertFrom-Json
+        $head.ObjectLockMode | Should -Be 'GOVERNANCE'
+        ([datetime]$head.ObjectLockRetainUntilDate).ToUniversalTime() | Should -BeGreaterThan $before.AddDays(1).AddMinutes(-1)
+        # Only the status record, which says this destination's failure; no body, sidecar or claim.
+        $keys = @((Invoke-Aws $moto s3api list-objects-v2 --bucket fan-plain | Out-String | ConvertFrom-Json).Contents.Key)
+        $keys | Should -Be @('bqbackup-status.json')
+        Get-BqBackup -Destination 's3://fan-plain/' @s3M | Should -BeNullOrEmpty
+        (Invoke-Aws $moto s3api list-multipart-uploads --bucket fan-plain | Out-String) | Should -Not -Match '"UploadId"'
+    }
+}

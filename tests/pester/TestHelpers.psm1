@@ -438,14 +438,17 @@ function Invoke-MotoIamBootstrap {
 # characters (prefix=a%2F) without weakening it. Returns { Process, Port, Endpoint, AccessKey,
 # SecretKey, Region, Log, Parameters } — Parameters splats into the cmdlets' S3 parameters.
 function Start-MotoServer {
-    param([string] $Root = [IO.Path]::GetTempPath(), [int] $TimeoutSeconds = 30)
+    # -Environment: more variables for the server (e.g. S3_UPLOAD_PART_MIN_SIZE for small multipart parts).
+    param([string] $Root = [IO.Path]::GetTempPath(), [int] $TimeoutSeconds = 30, [hashtable] $Environment = @{})
     $moto = Get-Command moto_server -CommandType Application -ErrorAction Ignore | Select-Object -First 1
     if (-not $moto) { throw 'moto_server is not on PATH: the S3 tests that check signatures, versioning and Object Lock need moto 5.x (Python moto[server], in the machine image). Install it or put it on PATH.' }
     $port = Get-FreeTcpPort
     $log = Join-Path $Root "moto-$port"
     $pythonPath = (@($script:MotoPatches, $env:PYTHONPATH) | Where-Object { $_ }) -join [IO.Path]::PathSeparator
     # PYTHONDONTWRITEBYTECODE: no __pycache__ written into the repository's tests/tools/moto.
-    $process = Invoke-WithEnvironment @{ INITIAL_NO_AUTH_ACTION_COUNT = "$script:MotoBootstrapCalls"; PYTHONPATH = $pythonPath; PYTHONDONTWRITEBYTECODE = '1' } {
+    $variables = @{ INITIAL_NO_AUTH_ACTION_COUNT = "$script:MotoBootstrapCalls"; PYTHONPATH = $pythonPath; PYTHONDONTWRITEBYTECODE = '1' }
+    foreach ($name in $Environment.Keys) { $variables[$name] = "$($Environment[$name])" }
+    $process = Invoke-WithEnvironment $variables {
         Start-Process -FilePath $moto.Source -ArgumentList @('-H', '127.0.0.1', '-p', $port) -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err"
     }
     $endpoint = "http://127.0.0.1:$port"

@@ -6,6 +6,7 @@ using System.Linq;
 using BqBackup.Catalog;
 using BqBackup.Codec;
 using BqBackup.IO;
+using BqBackup.Locking;
 using BqBackup.Restore;
 using BqBackup.Storage;
 using BqBackup.Storage.S3;
@@ -20,7 +21,10 @@ namespace BqBackup.Copy
     /// copy that fails anywhere leaves nothing that lists as a backup there. Between two S3 stores of
     /// the same endpoint and credentials the service copies the body itself (after the same
     /// verification, read from the source). A target that holds the same backup is skipped; one that
-    /// holds a different backup of that name is never overwritten (CopyTargetDiffers).
+    /// holds a different backup of that name is never overwritten (CopyTargetDiffers). A backup listed
+    /// at an old version (Get-BqBackup -IncludeDeleted) is read at that version; the copy is the
+    /// target's current one. A lock asked in <see cref="CopyOptions.ObjectLock"/> goes on the copy's
+    /// sidecar and body as the backup engine sets it; the source's lock does not travel.
     /// </summary>
     public static class BackupCopier
     {
@@ -48,6 +52,21 @@ namespace BqBackup.Copy
         }
 
         /// <summary>
+        /// Before the first copy: a lock asked of a target that cannot lock is refused, InvalidLockSetting
+        /// for a folder (<paramref name="targetStore"/> null: a folder not created yet), ObjectLockNotEnabled
+        /// for a bucket without Object Lock, so nothing is written. Nothing is asked when no lock is.
+        /// </summary>
+        public static void PrepareTarget(IBackupStore targetStore, string targetDestination, CopyOptions options, OperationContext ctx)
+        {
+            if (options?.ObjectLock == null) return;
+            if (targetStore == null)
+                throw new BqBackupException(ErrorIds.InvalidLockSetting, BqErrorCategory.InvalidArgument,
+                    $"-LockMode needs an S3 bucket with Object Lock; '{targetDestination}' is a folder, which cannot lock files.", targetDestination,
+                    "Copy to an s3:// destination whose bucket has Object Lock, or leave out -LockMode.");
+            BackupLocks.Prepare(targetStore, options.ObjectLock, ctx);
+        }
+
+        /// <summary>
         /// Decides what copying <paramref name="backup"/> will do, reading the source's sidecar and what
         /// the target holds under its name; nothing is written. BackupMetadataMissing / BackupMetadataInvalid
         /// for a source without a usable sidecar (nothing to verify the copy against), CopyTargetDiffers
@@ -59,7 +78,7 @@ namespace BqBackup.Copy
             options = options ?? new CopyOptions();
             var metaName = BackupNaming.MetadataNameFor(backup.Name);
             if (!BackupStatus.HasMetadata(backup.Status)) throw NoSidecar(backup, metaName, sourceDestination, backup.Status == BackupStatus.InvalidMetadata);
-            var sidecar = ReadSmall(sourceStore, metaName, ctx) ?? throw NoSidecar(backup, metaName, sourceDestination, invalid: false);
+            var sidecar = ReadSourceSidecar(sourceStore, backup, metaName, ctx) ?? throw NoSidecar(backup, metaName, sourceDestination, invalid: false);
             if (BackupMetadata.Parse(sidecar, out _) == null) throw NoSidecar(backup, metaName, sourceDestination, invalid: true);
 
             var plan = new CopyPlan { Backup = backup, Source = sourceDestination, Target = targetDestination, Sidecar = sidecar };
@@ -110,22 +129,27 @@ namespace BqBackup.Copy
             {
                 ctx.WriteVerbose($"'{backup.Name}' is already in '{plan.Target}' (same size, same sidecar): skipped.");
                 result.Backup = AtTarget(backup, targetStore, plan.Target, null);
+                BackupLocks.Confirm(targetStore, result.Backup, null, ctx); // reported, not changed: a skip writes nothing
                 result.Duration = clock.Elapsed;
                 return result;
             }
             LeftoverCleanup.Clean(targetStore, null, ctx); // what killed copies or backups of this user left there
-            var contentType = backup.Encrypted ? "application/octet-stream" : "application/gzip";
+            var contentType = backup.Encrypted ? "application/octet-stream"
+                : string.Equals(backup.Compression, nameof(BqCompression.Zstd), StringComparison.OrdinalIgnoreCase) ? "application/zstd" : "application/gzip";
+            // Counted from the copy: the copy stays as long as asked, however old the backup is.
+            var lockState = options.ObjectLock?.For(DateTime.UtcNow);
             var streamed = plan.Action != CopyAction.ServerSideCopied;
             if (!streamed)
             {
                 try
                 {
-                    var etag = S3ServerSideCopy.ETagOf(sourceStore, backup.Name, ctx.Cancellation);
-                    using (var copy = S3ServerSideCopy.Begin(sourceStore, targetStore, backup.Name, contentType, etag, backup.Size, options.SingleCopyLimit, options.CopyPartSize))
+                    var etag = S3ServerSideCopy.ETagOf(sourceStore, backup.Name, backup.VersionId, ctx.Cancellation);
+                    using (var copy = S3ServerSideCopy.Begin(sourceStore, targetStore, backup.Name, backup.VersionId, contentType, etag, backup.Size,
+                        options.SingleCopyLimit, options.CopyPartSize, lockState))
                     {
                         result.ChecksumVerified = Verify(plan, sourceStore, Stream.Null, ctx);
                         copy.Prepare(ctx.Cancellation);
-                        CommitInOrder(plan, targetStore, () => copy.Commit(ctx.Cancellation), ctx);
+                        CommitInOrder(plan, targetStore, lockState, () => copy.Commit(ctx.Cancellation), ctx);
                     }
                 }
                 catch (S3ServerSideCopy.Refused e)
@@ -134,18 +158,23 @@ namespace BqBackup.Copy
                     ctx.WriteVerbose($"{e.Message} Streaming it through this machine instead.");
                     options.AllowServerSideCopy = false;
                     plan.Action = result.Action = CopyAction.Copied;
+                    // A locked sidecar written for it cannot be taken away again: the streamed copy writes over it (a new version).
+                    plan.TargetHasSidecarOnly = targetStore.Stat(BackupNaming.MetadataNameFor(backup.Name), ctx.Cancellation) != null;
                     streamed = true;
                 }
             }
             if (streamed)
             {
-                using (var upload = targetStore.BeginUpload(backup.Name, contentType, ctx.Cancellation))
+                using (var upload = lockState != null ? ((ILockingStore)targetStore).BeginUpload(backup.Name, contentType, lockState, ctx.Cancellation)
+                                                      : targetStore.BeginUpload(backup.Name, contentType, ctx.Cancellation))
                 {
                     result.ChecksumVerified = Verify(plan, sourceStore, upload.Content, ctx);
-                    CommitInOrder(plan, targetStore, () => upload.Commit(ctx.Cancellation), ctx);
+                    CommitInOrder(plan, targetStore, lockState, () => upload.Commit(ctx.Cancellation), ctx);
                 }
             }
             result.Backup = AtTarget(backup, targetStore, plan.Target, DateTimeOffset.UtcNow);
+            // Committed: the lock the copy really carries (set where the server dropped the headers); ObjectLockNotApplied when it cannot be.
+            BackupLocks.Confirm(targetStore, result.Backup, lockState, ctx);
             result.Duration = clock.Elapsed;
             ctx.WriteVerbose($"{(plan.Action == CopyAction.ServerSideCopied ? "Copied inside the S3 service" : "Copied")} '{backup.Name}' ({backup.Size:N0} bytes) " +
                 $"from '{plan.Source}' to '{plan.Target}' in {result.Duration.TotalSeconds:F2} s{(result.ChecksumVerified ? ", sha256 verified" : "")}.");
@@ -164,7 +193,7 @@ namespace BqBackup.Copy
             var unchanged = $" Nothing was committed at '{plan.Target}'.";
             try
             {
-                using (var body = sourceStore.OpenRead(backup.Name, ctx.Cancellation))
+                using (var body = sourceStore.OpenBody(backup, ctx.Cancellation))
                 {
                     var tee = new TeeReadStream(body, sink);
                     bool verified;
@@ -209,10 +238,11 @@ namespace BqBackup.Copy
         }
 
         /// <summary>Sidecar first, body last; a body that cannot commit takes the sidecar written for it away again.</summary>
-        private static void CommitInOrder(CopyPlan plan, IBackupStore targetStore, Action commitBody, OperationContext ctx)
+        private static void CommitInOrder(CopyPlan plan, IBackupStore targetStore, ObjectRetention lockState, Action commitBody, OperationContext ctx)
         {
             var metaName = BackupNaming.MetadataNameFor(plan.Backup.Name);
-            targetStore.Put(metaName, plan.Sidecar, "application/json", overwrite: plan.TargetHasSidecarOnly, ctx.Cancellation);
+            if (lockState != null) ((ILockingStore)targetStore).Put(metaName, plan.Sidecar, "application/json", plan.TargetHasSidecarOnly, lockState, ctx.Cancellation);
+            else targetStore.Put(metaName, plan.Sidecar, "application/json", overwrite: plan.TargetHasSidecarOnly, ctx.Cancellation);
             FailPoints.Hit("copy-sidecar-written");
             try
             {
@@ -245,12 +275,18 @@ namespace BqBackup.Copy
         }
 
         /// <summary>The bytes of a small object (a sidecar); null when it does not exist; BackupMetadataInvalid above 1 MiB.</summary>
-        private static byte[] ReadSmall(IBackupStore store, string key, OperationContext ctx)
+        private static byte[] ReadSmall(IBackupStore store, string key, OperationContext ctx) =>
+            store.Stat(key, ctx.Cancellation) == null ? null : ReadAll(store, key, () => store.OpenRead(key, ctx.Cancellation));
+
+        /// <summary>The source's sidecar at the version its listing paired with the body (a deleted backup's is no current object).</summary>
+        private static byte[] ReadSourceSidecar(IBackupStore store, BackupInfo backup, string metaName, OperationContext ctx) =>
+            backup.MetadataVersionId == null ? ReadSmall(store, metaName, ctx) : ReadAll(store, metaName, () => store.OpenMetadata(backup, ctx.Cancellation));
+
+        private static byte[] ReadAll(IBackupStore store, string key, Func<Stream> open)
         {
-            if (store.Stat(key, ctx.Cancellation) == null) return null;
             try
             {
-                using (var stream = store.OpenRead(key, ctx.Cancellation))
+                using (var stream = open())
                 using (var buffer = new MemoryStream())
                 {
                     var chunk = new byte[8192];
@@ -271,14 +307,18 @@ namespace BqBackup.Copy
             }
         }
 
-        /// <summary>The backup as the target holds it after the copy: the source's description, the target's place and settings.</summary>
+        /// <summary>
+        /// The backup as the target holds it after the copy: the source's description, the target's
+        /// place and settings, its current version (no VersionId, not Deleted); the lock is the
+        /// target's, read back by <see cref="BackupLocks.Confirm"/>, never the source's.
+        /// </summary>
         private static BackupInfo AtTarget(BackupInfo b, IBackupStore targetStore, string targetDestination, DateTimeOffset? written)
         {
             var info = new BackupInfo
             {
                 Name = b.Name, Destination = targetDestination, Timestamp = b.Timestamp, Size = b.Size, DatabaseSize = b.DatabaseSize, Sha256 = b.Sha256,
                 Origin = b.Origin, Status = b.Status, TimestampInFuture = b.TimestampInFuture, SchemaVersion = b.SchemaVersion, Counts = b.Counts,
-                Compressed = b.Compressed, Encrypted = b.Encrypted, Recipients = b.Recipients, MetadataRecordsEncryption = b.MetadataRecordsEncryption,
+                Compressed = b.Compressed, Compression = b.Compression, Encrypted = b.Encrypted, Recipients = b.Recipients, MetadataRecordsEncryption = b.MetadataRecordsEncryption,
                 WrittenBy = b.WrittenBy, Host = b.Host, SourcePath = b.SourcePath, MetadataName = b.MetadataName, ExpectedSize = b.ExpectedSize,
                 LastModified = written ?? targetStore.Stat(b.Name, System.Threading.CancellationToken.None)?.LastModified ?? b.LastModified,
             };

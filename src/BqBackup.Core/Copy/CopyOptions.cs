@@ -2,10 +2,6 @@ namespace BqBackup.Copy
 {
     /// <summary>
     /// How Copy-BqBackup copies; the defaults are S3's limits, the setters are test seams.
-    /// Object Lock seam: when New-BqBackup gains -LockMode/-LockDays, the same settings belong here
-    /// and go on every object BackupCopier commits at the target (the streamed upload's
-    /// InitiateMultipartUpload/PutObject, and S3ServerSideCopy's CopyObject/InitiateMultipartUpload),
-    /// sidecar and body alike, as the backup engine sets them; a copy does not carry the source's lock.
     /// </summary>
     public sealed class CopyOptions
     {
@@ -22,5 +18,12 @@ namespace BqBackup.Copy
         internal static long? CopyPartSizeForTests { get; set; }
         /// <summary>False: always stream through this machine, even where the service could copy on its own.</summary>
         public bool AllowServerSideCopy { get; set; } = true;
+
+        /// <summary>
+        /// The lock every copy's sidecar and body get at the target (-LockMode with -LockDays, counted
+        /// from the copy, or -LockUntil), on the streamed upload and the server-side copy alike; null:
+        /// none asked (a bucket's default retention still locks). A copy never carries the source's lock.
+        /// </summary>
+        public Locking.ObjectLockOptions ObjectLock { get; set; }
     }
 }

@@ -80,15 +80,23 @@ namespace BqBackup.Schedule
             // The mirror step: every backup the copy target lacks, the primary's settings as the source's (-From…).
             if (!string.IsNullOrEmpty(s.CopyTo))
             {
+                // A primary whose endpoint only S3_ENDPOINT names would otherwise be reached at the copy
+                // target's -EndpointUrl (the source falls back to the target's settings): pass it as the source's.
+                var endpointFromEnvironment = string.IsNullOrEmpty(s.EndpointUrl) && !string.IsNullOrEmpty(s.CopyToEndpointUrl)
+                    && (string.IsNullOrEmpty(s.Destination) || Storage.BackupStores.IsS3(s.Destination));
+                if (endpointFromEnvironment) b.Append("; $copyFrom = @{}; if ($env:S3_ENDPOINT) { $copyFrom['FromEndpointUrl'] = $env:S3_ENDPOINT }");
                 b.Append("; Copy-BqBackup");
                 if (!string.IsNullOrEmpty(s.Destination)) b.Append(" -From ").Append(Q(s.Destination));
                 b.Append(" -To ").Append(Q(s.CopyTo)).Append(" -Missing");
                 if (!string.IsNullOrEmpty(s.CopyToEndpointUrl)) b.Append(" -EndpointUrl ").Append(Q(s.CopyToEndpointUrl));
                 if (!string.IsNullOrEmpty(s.CopyToRegion)) b.Append(" -Region ").Append(Q(s.CopyToRegion));
                 if (!string.IsNullOrEmpty(s.CopyToProfileName)) b.Append(" -ProfileName ").Append(Q(s.CopyToProfileName));
+                if (s.CopyToObjectLock?.Days != null)
+                    b.Append(" -LockMode ").Append(s.CopyToObjectLock.Mode).Append(" -LockDays ").Append(s.CopyToObjectLock.Days.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 if (!string.IsNullOrEmpty(s.EndpointUrl)) b.Append(" -FromEndpointUrl ").Append(Q(s.EndpointUrl));
                 if (!string.IsNullOrEmpty(s.Region)) b.Append(" -FromRegion ").Append(Q(s.Region));
                 if (!string.IsNullOrEmpty(s.ProfileName)) b.Append(" -FromProfileName ").Append(Q(s.ProfileName));
+                if (endpointFromEnvironment) b.Append(" @copyFrom");
             }
             b.Append(" }");
             return b.ToString();

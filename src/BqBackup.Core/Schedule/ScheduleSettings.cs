@@ -62,6 +62,8 @@ namespace BqBackup.Schedule
         public string CopyToEndpointUrl { get; set; }
         public string CopyToRegion { get; set; }
         public string CopyToProfileName { get; set; }
+        /// <summary>The Object Lock the copy step asks for at -CopyTo (-CopyToLockMode, -CopyToLockDays, counted from each copy); null: none.</summary>
+        public Locking.ObjectLockOptions CopyToObjectLock { get; set; }
 
         /// <summary>The account the job runs as: systemd's User=, the task's principal. Null: root / SYSTEM.</summary>
         public string User { get; set; }

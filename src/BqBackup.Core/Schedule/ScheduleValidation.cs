@@ -91,6 +91,11 @@ namespace BqBackup.Schedule
                     $"-LockMode needs an S3 bucket with Object Lock; '{s.Destination}' is a folder, which cannot lock files.", s.Destination,
                     "Give an s3:// -Destination whose bucket has Object Lock, or leave out -LockMode.");
 
+            if (s.CopyToObjectLock != null && (s.CopyTo == null || !Storage.BackupStores.IsS3(s.CopyTo)))
+                throw new BqBackupException(ErrorIds.InvalidLockSetting, BqErrorCategory.InvalidArgument,
+                    s.CopyTo == null ? "-CopyToLockMode needs -CopyTo." : $"-CopyToLockMode needs an S3 bucket with Object Lock; -CopyTo '{s.CopyTo}' is a folder, which cannot lock files.",
+                    s.CopyTo, "Give an s3:// -CopyTo whose bucket has Object Lock, or leave out -CopyToLockMode.");
+
             scheduler.Validate(s);
         }
 

@@ -71,6 +71,18 @@ namespace BqBackup.Commands
         [Parameter] public string FromProfileLocation { get; set; }
         [Parameter] public bool FromForcePathStyleAddressing { get; set; }
 
+        /// <summary>Lock each copy's body and sidecar at the target with S3 Object Lock in this mode (needs -LockDays or -LockUntil).</summary>
+        [Parameter]
+        public Locking.ObjectLockMode LockMode { get; set; }
+
+        /// <summary>Days each copy stays locked, counted from when it is copied.</summary>
+        [Parameter]
+        public int LockDays { get; set; }
+
+        /// <summary>The date every copy of this run stays locked until.</summary>
+        [Parameter]
+        public DateTime LockUntil { get; set; }
+
         private S3Options fromOptions;
         private string target;
         private IBackupStore targetStore;
@@ -91,12 +103,19 @@ namespace BqBackup.Commands
                 if (fromOptions.ProfileLocation != null) fromOptions.ProfileLocation = ResolvePath(fromOptions.ProfileLocation);
                 Storage.S3.S3ClientFactory.CheckOptions(fromOptions);
                 target = ResolveDestination(To);
+                // Parameters only: BQBACKUP_LOCK_* of an unattended run's environment belong to its backups, not to its copies.
+                copyOptions.ObjectLock = Locking.ObjectLockOptions.Resolve(Bound<Locking.ObjectLockMode>(nameof(LockMode)), Bound<int>(nameof(LockDays)),
+                    Bound<DateTime>(nameof(LockUntil)), null, DateTime.UtcNow);
+                if (copyOptions.ObjectLock != null) WriteVerbose($"Locking every copy {copyOptions.ObjectLock.Describe()}.");
             }
             catch (BqBackupException e)
             {
                 Fail(e);
             }
         }
+
+        private T? Bound<T>(string name) where T : struct =>
+            MyInvocation.BoundParameters.TryGetValue(name, out var value) ? (T)value : (T?)null;
 
         /// <summary>The -From… parameters read as the S3 parameters are, by the same builder.</summary>
         private S3Options FromS3Options()
@@ -179,6 +198,9 @@ namespace BqBackup.Commands
                 try { targetStore = OpenStore(target, createFolder: false); }
                 catch (BqBackupException e) when (e.ErrorId == ErrorIds.DestinationNotFound && !BackupStores.IsS3(target)) { targetStore = null; }
                 targetOpened = true;
+                // A lock the target cannot keep stops the command before anything is written there.
+                try { BackupCopier.PrepareTarget(targetStore, target, copyOptions, Context()); }
+                catch (BqBackupException e) { Fail(e); }
             }
             // The same store on both sides is a mistake in the command line, not in one backup: it stops the command.
             if (targetStore != null)
@@ -194,7 +216,7 @@ namespace BqBackup.Commands
             var plan = Guard(() => BackupCopier.Plan(backup, sourceStore, source, store, target, copyOptions, ctx));
             if (plan.Action != CopyAction.Skipped)
             {
-                var description = plan.Describe();
+                var description = plan.Describe() + (copyOptions.ObjectLock != null ? ", locked " + copyOptions.ObjectLock.Describe() : "");
                 if (!ShouldProcess(description, description + "?", "Copy-BqBackup")) return;
                 if (store == null)
                 {

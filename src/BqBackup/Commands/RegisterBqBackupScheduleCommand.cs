@@ -68,6 +68,12 @@ namespace BqBackup.Commands
         [Parameter, ValidateNotNullOrEmpty] public string CopyToEndpointUrl { get; set; }
         [Parameter, ValidateNotNullOrEmpty] public string CopyToRegion { get; set; }
         [Parameter, ValidateNotNullOrEmpty] public string CopyToProfileName { get; set; }
+
+        /// <summary>The copy step locks each copy at -CopyTo in this mode, for -CopyToLockDays from when it is copied.</summary>
+        [Parameter] public Locking.ObjectLockMode CopyToLockMode { get; set; }
+
+        /// <summary>With -CopyToLockMode: days each copy stays locked.</summary>
+        [Parameter] public int CopyToLockDays { get; set; }
         /// <summary>Passed to the job's New-BqBackup: Gzip or Zstd (not readable by bunqueue's restore); default: the job's BQBACKUP_COMPRESSION, else Gzip.</summary>
         [Parameter] public Codec.BqCompression Compression { get; set; }
 
@@ -125,19 +131,21 @@ namespace BqBackup.Commands
                 Recipients = Recipient?.Select(r => r.Trim()).Distinct(StringComparer.Ordinal).ToArray(),
                 RecipientFiles = RecipientFile?.Select(ResolvePath).ToArray(),
                 MinimalMetadata = MinimalMetadata,
-                ObjectLock = ScheduledLock(),
+                ObjectLock = ScheduledLock(nameof(LockMode), nameof(LockDays)),
                 CopyTo = CopyTo == null || Storage.BackupStores.IsS3(CopyTo) ? CopyTo : ResolvePath(CopyTo),
                 CopyToEndpointUrl = CopyToEndpointUrl, CopyToRegion = CopyToRegion, CopyToProfileName = CopyToProfileName,
+                CopyToObjectLock = ScheduledLock(nameof(CopyToLockMode), nameof(CopyToLockDays)),
                 Compression = MyInvocation.BoundParameters.ContainsKey(nameof(Compression)) ? Compression : (Codec.BqCompression?)null,
                 ModulePath = ModulePath(), Executable = ScheduleJob.PwshExecutable(processPath, SessionState.PSVariable.GetValue("PSHOME") as string, windows),
             };
         }
 
         /// <summary>-LockMode with -LockDays, checked as New-BqBackup checks them (not this session's BQBACKUP_LOCK_*: the job reads its own).</summary>
-        private Locking.ObjectLockOptions ScheduledLock()
+        private Locking.ObjectLockOptions ScheduledLock(string modeParameter, string daysParameter)
         {
-            var mode = MyInvocation.BoundParameters.ContainsKey(nameof(LockMode)) ? LockMode : (Locking.ObjectLockMode?)null;
-            var days = MyInvocation.BoundParameters.ContainsKey(nameof(LockDays)) ? LockDays : (int?)null;
+            var bound = MyInvocation.BoundParameters;
+            var mode = bound.TryGetValue(modeParameter, out var m) ? (Locking.ObjectLockMode)m : (Locking.ObjectLockMode?)null;
+            var days = bound.TryGetValue(daysParameter, out var d) ? (int)d : (int?)null;
             return Locking.ObjectLockOptions.Resolve(mode, days, null, environment: null, DateTime.UtcNow);
         }
 

@@ -17,15 +17,19 @@ namespace BqBackup.Storage.S3
     internal sealed class S3ServerSideCopy : IDisposable
     {
         private readonly S3Store source, target;
-        private readonly string key, contentType, etag;
+        private readonly string key, versionId, contentType, etag;
+        private readonly Locking.ObjectRetention lockState;
         private readonly long size, singleCopyLimit, partSize;
         private string uploadId;
         private List<PartETag> parts;
         private bool committed;
         private State.InFlightTicket inFlight = State.InFlightTicket.None;
 
-        private S3ServerSideCopy(S3Store source, S3Store target, string key, string contentType, string etag, long size, long singleCopyLimit, long partSize)
+        private S3ServerSideCopy(S3Store source, S3Store target, string key, string versionId, string contentType, string etag, long size, long singleCopyLimit, long partSize,
+            Locking.ObjectRetention lockState)
         {
+            this.versionId = versionId;
+            this.lockState = lockState;
             this.source = source;
             this.target = target;
             this.key = key;
@@ -59,16 +63,22 @@ namespace BqBackup.Storage.S3
 
         private static string NormalizedEndpoint(string url) => url?.TrimEnd('/');
 
-        /// <summary>The source body's ETag now: the version the copier is about to verify.</summary>
-        public static string ETagOf(IBackupStore store, string key, CancellationToken cancellation)
+        /// <summary>The source body's ETag now (at <paramref name="versionId"/>, or the current version when null): the version the copier is about to verify.</summary>
+        public static string ETagOf(IBackupStore store, string key, string versionId, CancellationToken cancellation)
         {
             var s3 = (S3Store)store;
             var full = s3.FullKey(key);
-            return S3Errors.Call(s3, "read", key, () => s3.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = s3.Bucket, Key = full }, cancellation), cancellation).ETag;
+            return S3Errors.Call(s3, "read", key, () => s3.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = s3.Bucket, Key = full, VersionId = versionId }, cancellation), cancellation).ETag;
         }
 
-        public static S3ServerSideCopy Begin(IBackupStore from, IBackupStore to, string key, string contentType, string etag, long size, long singleCopyLimit, long partSize) =>
-            new S3ServerSideCopy((S3Store)from, (S3Store)to, key, contentType, etag, size, singleCopyLimit, Math.Max(1, partSize));
+        /// <summary>
+        /// A copy of <paramref name="key"/> (at <paramref name="versionId"/> when not null); with
+        /// <paramref name="lockState"/> the copy is written locked (x-amz-object-lock-mode and
+        /// retain-until-date on CopyObject or CreateMultipartUpload), as a streamed upload is.
+        /// </summary>
+        public static S3ServerSideCopy Begin(IBackupStore from, IBackupStore to, string key, string versionId, string contentType, string etag, long size,
+            long singleCopyLimit, long partSize, Locking.ObjectRetention lockState) =>
+            new S3ServerSideCopy((S3Store)from, (S3Store)to, key, versionId, contentType, etag, size, singleCopyLimit, Math.Max(1, partSize), lockState);
 
         /// <summary>True when the body is copied part by part (above the single-copy limit).</summary>
         public bool IsMultipart => size > singleCopyLimit;
@@ -79,7 +89,11 @@ namespace BqBackup.Storage.S3
             if (!IsMultipart) return;
             var fullKey = target.FullKey(key);
             uploadId = S3Errors.Call(target, "start a copy", key, () => target.Client.InitiateMultipartUploadAsync(
-                new InitiateMultipartUploadRequest { BucketName = target.Bucket, Key = fullKey, ContentType = contentType }, cancellation), cancellation).UploadId;
+                new InitiateMultipartUploadRequest
+                {
+                    BucketName = target.Bucket, Key = fullKey, ContentType = contentType,
+                    ObjectLockMode = lockState == null ? null : S3ObjectLocks.ToS3Header(lockState.Mode), ObjectLockRetainUntilDate = lockState?.RetainUntilUtc,
+                }, cancellation), cancellation).UploadId;
             inFlight = State.InFlightRegistry.ForCurrentUser().Register(State.InFlightRecord.ForUpload(target.Endpoint, target.Bucket, fullKey, uploadId));
             parts = new List<PartETag>();
             var partNumber = 0;
@@ -91,7 +105,7 @@ namespace BqBackup.Storage.S3
                 var firstByte = first;
                 var response = S3Errors.Call(target, "copy a part", key, () => Refusable(target.Client.CopyPartAsync(new CopyPartRequest
                 {
-                    SourceBucket = source.Bucket, SourceKey = source.FullKey(key), DestinationBucket = target.Bucket, DestinationKey = fullKey,
+                    SourceBucket = source.Bucket, SourceKey = source.FullKey(key), SourceVersionId = versionId, DestinationBucket = target.Bucket, DestinationKey = fullKey,
                     UploadId = uploadId, PartNumber = number, FirstByte = firstByte, LastByte = last, ETagToMatch = new List<string> { etag },
                 }, cancellation)), cancellation);
                 parts.Add(new PartETag(number, response.ETag));
@@ -108,8 +122,9 @@ namespace BqBackup.Storage.S3
             {
                 S3Errors.Call(target, "copy", key, () => Refusable(target.Client.CopyObjectAsync(new CopyObjectRequest
                 {
-                    SourceBucket = source.Bucket, SourceKey = source.FullKey(key), DestinationBucket = target.Bucket, DestinationKey = fullKey,
+                    SourceBucket = source.Bucket, SourceKey = source.FullKey(key), SourceVersionId = versionId, DestinationBucket = target.Bucket, DestinationKey = fullKey,
                     ETagToMatch = etag,
+                    ObjectLockMode = lockState == null ? null : S3ObjectLocks.ToS3Header(lockState.Mode), ObjectLockRetainUntilDate = lockState?.RetainUntilUtc,
                 }, cancellation)), cancellation);
                 committed = true;
                 return;
@@ -123,9 +138,11 @@ namespace BqBackup.Storage.S3
         }
 
         /// <summary>
-        /// A service that cannot copy by itself: 501 NotImplemented (s3rver for UploadPartCopy), or
+        /// A service that cannot copy by itself: 501 NotImplemented (s3rver for UploadPartCopy),
         /// NoSuchBucket for the source bucket it was just read from (s3rver does not decode the
-        /// %2F-encoded copy source the SDK sends). The copier streams such a body instead.
+        /// %2F-encoded copy source the SDK sends), or MissingUploadObjectWithObjectLockHeaders for a
+        /// locked CopyObject (moto asks it for a Content-MD5, which a copy has no body for; S3 does not).
+        /// The copier streams such a body instead, its upload carrying the checksum and the lock.
         /// </summary>
         private async System.Threading.Tasks.Task<T> Refusable<T>(System.Threading.Tasks.Task<T> call)
         {
@@ -133,7 +150,7 @@ namespace BqBackup.Storage.S3
             {
                 return await call.ConfigureAwait(false);
             }
-            catch (Amazon.S3.AmazonS3Exception e) when (S3Errors.IsNotImplemented(e) || e.ErrorCode == "NoSuchBucket")
+            catch (Amazon.S3.AmazonS3Exception e) when (S3Errors.IsNotImplemented(e) || e.ErrorCode == "NoSuchBucket" || e.ErrorCode == "MissingUploadObjectWithObjectLockHeaders")
             {
                 throw new Refused(target, key, e.ErrorCode);
             }
