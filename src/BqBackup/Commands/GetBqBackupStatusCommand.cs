@@ -51,13 +51,15 @@ namespace BqBackup.Commands
         private readonly HashSet<string> seen = new HashSet<string>(StringComparer.Ordinal);
         private readonly List<BackupHealth> forPrometheus = new List<BackupHealth>();
         private BackupHealth primary;
+        private string primaryDestination;
 
         protected override void ProcessRecord()
         {
             // One destination at a time: a failure to read it is reported for it, the next is still checked.
             foreach (var destination in DestinationsFor(Destination))
             {
-                var isPrimary = seen.Count == 0;
+                if (primaryDestination == null) primaryDestination = destination;
+                var isPrimary = destination == primaryDestination;
                 if (!seen.Add(destination)) continue;
                 try
                 {
@@ -77,6 +79,8 @@ namespace BqBackup.Commands
                 }
                 catch (BqBackupException e)
                 {
+                    // Settings that one row carries wrong say nothing of the destination: a later row may still reach it.
+                    if (e.ErrorId == ErrorIds.InvalidStoreSettings) seen.Remove(destination);
                     Report(e);
                 }
             }
