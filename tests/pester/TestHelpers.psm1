@@ -124,9 +124,14 @@ function Stop-S3Server {
 # Runs a script block with environment variables set, and puts the old values back after.
 function Invoke-WithEnvironment {
     param([Parameter(Mandatory)] [hashtable] $Variables, [Parameter(Mandatory)] [scriptblock] $Script)
+    # $null unsets: PowerShell hands a $null to a .NET string parameter as "", which would leave the
+    # variable set to an empty value (children then read "" where they expect their default).
+    function Set-ProcessVariable([string] $name, $value) {
+        if ($null -eq $value) { Remove-Item -LiteralPath "Env:$name" -ErrorAction Ignore } else { Set-Item -LiteralPath "Env:$name" -Value $value }
+    }
     $saved = @{}
-    foreach ($name in $Variables.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Variables[$name]) }
-    try { & $Script } finally { foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) } }
+    foreach ($name in $Variables.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); Set-ProcessVariable $name $Variables[$name] }
+    try { & $Script } finally { foreach ($name in $saved.Keys) { Set-ProcessVariable $name $saved[$name] } }
 }
 
 # bunqueue's own S3 settings, pointed at the test server.
