@@ -39,7 +39,7 @@ BeforeAll {
         'Get-BqBackupSchedule'         = @{ UnitDirectory = $units }
         'Register-BqBackupSchedule'    = @{ Name = 'bqsweep'; Path = $db; Destination = $dest; UnitDirectory = $units; NoEnable = $true; Force = $true; Confirm = $false }
         'Unregister-BqBackupSchedule'  = @{ Name = 'bqsweep'; UnitDirectory = $units; NoDisable = $true; Confirm = $false }
-        'Copy-BqBackup'                = @{ Destination = $dest; Latest = $true; To = (Join-Path $work 'copies') }
+        'Copy-BqBackup'                = @{ From = $dest; Latest = $true; To = (Join-Path $work 'copies') }
     }
 
     # The bad values of each parameter type.
@@ -123,7 +123,8 @@ Describe 'Hostile ground: every parameter of <Name> with junk' -ForEach $Cmdlets
                     $shown = "$value"; if ($shown.Length -gt 40) { $shown = $shown.Substring(0, 40) + '…' }
                     $problem = Test-OneCall $Name $arguments "$Name -$($parameter.Name) '$shown'"
                     $calls++
-                    if ($problem) { $problems.Add($problem) }
+                    # Control characters of the junk (a NUL) would make the failure report itself unwritable as XML.
+                    if ($problem) { $problems.Add(($problem -replace '[\x00-\x08\x0B\x0C\x0E-\x1F]', '?')) }
                 }
             }
         } finally { Pop-Location }

@@ -190,6 +190,11 @@ namespace BqBackup.Commands
                     else if (matches.Count == 0) Report(NoDatabase(path, $"No database file matches '{path}'."));
                     else result.AddRange(matches);
                 }
+                catch (WildcardPatternException)
+                {
+                    // 'queue-[.db': a pattern the provider cannot read; -LiteralPath takes such a name as it is.
+                    Report(NoDatabase(path, $"'{path}' is not a valid wildcard pattern (use -LiteralPath for a name with [ or ])."));
+                }
                 catch (Exception e) when (e is SessionStateException || e is ArgumentException || e is NotSupportedException || e is PSInvalidOperationException)
                 {
                     Report(NoDatabase(path, $"No database file matches '{path}'."));
