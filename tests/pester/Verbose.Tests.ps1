@@ -35,7 +35,7 @@ Describe 'New-BqBackup -Verbose' {
 
     It 'tells where it stores, and what it stored: bytes, SHA-256, time' {
         $text | Should -Match "Storing as '$([regex]::Escape($backup.Name))' in '$([regex]::Escape($dest))'"
-        $text | Should -Match "Stored $('{0:N0}' -f $backup.Size) bytes \(database $('{0:N0}' -f $backup.DatabaseSize) bytes, sha256 $($backup.Sha256)\) in \d+\.\d+ s"
+        $text | Should -Match "Stored $('{0:N0}' -f $backup.Size) bytes \(database $('{0:N0}' -f $backup.DatabaseSize) bytes, sha256 $($backup.Sha256)\) in '$([regex]::Escape($dest))' in \d+\.\d+ s"
     }
 
     It 'tells the steps in order' {
