@@ -15,7 +15,7 @@ namespace BqBackup.Binding
     /// that row's error. A row without Name or Destination still binds, to be reported by name.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class PipedBackupRowAttribute : ArgumentTransformationAttribute
+    internal sealed class PipedBackupRowAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
