@@ -484,3 +484,81 @@ Add-Type -TypeDefinition 'namespace Amazon.Runtime { public sealed class Immutab
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'pipe'
     }
 }
+
+Describe 'Rows of an export are the backups they name' {
+    BeforeAll {
+        # A whole Get-BqBackup export (every column, dates and counts as text) piped with no -Latest/-All/-Name.
+        $script:rowsDest = 's3://bqpipe/rows/'
+        $script:rowsMade = Invoke-WithEnvironment $noS3 { New-BqBackup -Path $db -Destination $rowsDest @s3 }
+        $script:rowsCsv = Join-Path $TestDrive 'rows.csv'
+        Invoke-WithEnvironment $noS3 { Get-BqBackup -Destination $rowsDest @s3 | Export-Csv -LiteralPath $rowsCsv }
+        $script:rowsJson = Invoke-WithEnvironment $noS3 { Get-BqBackup -Destination $rowsDest @s3 | ConvertTo-Json -Depth 5 }
+    }
+
+    It 'Import-Csv b.csv | Test-BqBackup tests the backup of each row, in its own store, with no S3 parameter again' {
+        $r = Invoke-WithEnvironment $noS3 { Invoke-Operator { Import-Csv -LiteralPath $rowsCsv | Test-BqBackup -ErrorVariable global:BqPipeEv } }
+        $r.Terminated | Should -BeNullOrEmpty
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output | Should -HaveCount 1
+        $r.Output[0].Name | Should -Be $rowsMade.Name
+        $r.Output[0].Passed | Should -BeTrue
+        $r.Output[0].ChecksumVerified | Should -BeTrue
+    }
+
+    It 'ConvertFrom-Json objects | Test-BqBackup does the same' {
+        $r = Invoke-WithEnvironment $noS3 { Invoke-Operator { $rowsJson | ConvertFrom-Json | Test-BqBackup -ErrorVariable global:BqPipeEv } }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output.Name | Should -Be $rowsMade.Name
+        $r.Output.Passed | Should -BeTrue
+    }
+
+    It 'Import-Csv b.csv | Restore-BqBackup -Path db restores that backup' {
+        $target = Join-Path $TestDrive 'from-row.db'
+        $r = Invoke-WithEnvironment $noS3 { Invoke-Operator { Import-Csv -LiteralPath $rowsCsv | Restore-BqBackup -Path $target -Confirm:$false -ErrorVariable global:BqPipeEv } }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output.Path | Should -Be $target
+        Get-FileSha256 $target | Should -Be $rowsMade.Sha256
+    }
+
+    It 'Import-Csv b.csv | Remove-BqBackup -WhatIf names the backup and removes nothing' {
+        # "What if" goes to the host, so the operator's session is a child pwsh whose screen is read.
+        $text = Invoke-WithEnvironment $noS3 { Invoke-ChildPwsh "Import-Csv -LiteralPath '$rowsCsv' | Remove-BqBackup -WhatIf" }
+        $text | Should -Match ('What if: .*' + [regex]::Escape("$($rowsMade.Name) in $rowsDest"))
+        $text | Should -Not -Match 'Error|Exception'
+        @(Invoke-WithEnvironment $noS3 { Get-BqBackup -Destination $rowsDest @s3 }).Name | Should -Be $rowsMade.Name
+    }
+
+    It 'ConvertFrom-Json objects | Copy-BqBackup -To folder copies that backup, verified' {
+        $to = Join-Path $TestDrive 'rows-copy'
+        $r = Invoke-WithEnvironment $noS3 { Invoke-Operator { $rowsJson | ConvertFrom-Json | Copy-BqBackup -To $to -ErrorVariable global:BqPipeEv } }
+        $r.Errors | Should -BeNullOrEmpty
+        $copied = @(Get-BqBackup -Destination $to)
+        $copied.Name | Should -Be $rowsMade.Name
+        $copied[0].Sha256 | Should -Be $rowsMade.Sha256
+    }
+
+    It 'a row without Destination or Name is InputObjectIncomplete naming it, and the next row still runs' {
+        $rows = @(Import-Csv -LiteralPath $rowsCsv)
+        $noDestination = $rows[0].PSObject.Copy(); $noDestination.Destination = ''
+        $noName = $rows[0] | Select-Object * -ExcludeProperty Name
+        $r = Invoke-WithEnvironment $noS3 { Invoke-Operator { $noDestination, $noName, $rows[0] | Test-BqBackup -ErrorAction SilentlyContinue -ErrorVariable global:BqPipeEv } }
+        $r.Terminated | Should -BeNullOrEmpty
+        $r.Output.Name | Should -Be $rowsMade.Name
+        $r.Errors | Should -HaveCount 2
+        $r.Errors.FullyQualifiedErrorId | Should -Be @('InputObjectIncomplete,BqBackup.Commands.TestBqBackupCommand', 'InputObjectIncomplete,BqBackup.Commands.TestBqBackupCommand')
+        $r.Errors.TargetObject | Should -Be @('Destination', 'Name')
+
+        $r = Invoke-Operator { $noName | Remove-BqBackup -WhatIf -ErrorAction SilentlyContinue -ErrorVariable global:BqPipeEv }
+        $r.Errors.FullyQualifiedErrorId | Should -Be 'InputObjectIncomplete,BqBackup.Commands.RemoveBqBackupCommand'
+        $r.Errors.TargetObject | Should -Be 'Name'
+    }
+
+    It 'a row whose StoreSettings column is not BqBackup''s is InvalidStoreSettings for that row' {
+        $bad = (Import-Csv -LiteralPath $rowsCsv)[0]; $bad.StoreSettings = 'not settings at all'
+        $r = Invoke-WithEnvironment $noS3 { Invoke-Operator { $bad, (Import-Csv -LiteralPath $rowsCsv) | Test-BqBackup -ErrorAction SilentlyContinue -ErrorVariable global:BqPipeEv } }
+        $r.Terminated | Should -BeNullOrEmpty
+        $r.Output.Passed | Should -BeTrue
+        $r.Errors | Should -HaveCount 1
+        Get-ErrorId $r.Errors[0] | Should -Be 'InvalidStoreSettings'
+    }
+}

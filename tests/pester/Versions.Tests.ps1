@@ -81,6 +81,17 @@ Describe 'Backups deleted from a versioned bucket' {
         Test-Path (Join-Path $TestDrive 'nope.db') | Should -BeFalse
     }
 
+    It 'a whole -IncludeDeleted row through Export-Csv / Import-Csv | Test-BqBackup tests that version' {
+        $csv = Join-Path $TestDrive 'deleted-test.csv'
+        Get-BqBackup -Destination $dest -IncludeDeleted @s3 | Select-Object -Last 1 | Export-Csv -LiteralPath $csv
+        $row = Import-Csv -LiteralPath $csv
+        $result = $row | Test-BqBackup @s3
+        $result.Passed | Should -BeTrue
+        $result.Backup.VersionId | Should -Be $row.VersionId
+        $result.Backup.Sha256 | Should -Be $taken[0].Sha256
+        $result.Backup.Deleted | Should -BeTrue
+    }
+
     It 'a backup overwritten with junk under its own key: the plain listing shows the junk, -IncludeDeleted also the original, which restores verified' {
         $key = 's3://bqversioned/overwritten/'
         $good = New-BqBackup -Path $db -Destination $key @s3

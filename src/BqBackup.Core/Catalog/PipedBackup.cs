@@ -12,6 +12,23 @@ namespace BqBackup.Catalog
     public static class PipedBackup
     {
         /// <summary>
+        /// A backup named by a row of some export of Get-BqBackup (Export-Csv / Import-Csv,
+        /// ConvertTo-Json / ConvertFrom-Json, a hashtable): only what identifies it and its store
+        /// is taken (Name, Destination, VersionId, StoreSettings), the rest (sizes, dates, counts in
+        /// whatever text the export wrote) is read again from the store by <see cref="Current"/>.
+        /// Empty values stay empty, so <see cref="RequireComplete"/> names what is missing.
+        /// </summary>
+        public static BackupInfo FromRow(string name, string destination, string versionId, StoreSettings storeSettings) => new BackupInfo
+        {
+            Name = Blank(name),
+            Destination = Blank(destination),
+            VersionId = Blank(versionId),
+            StoreSettings = storeSettings,
+        };
+
+        private static string Blank(string text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+        /// <summary>
         /// InputObjectIncomplete, naming the property, when the object lacks one a cmdlet needs to
         /// find the backup (Name, Destination): never an empty backup acted on or skipped in silence.
         /// </summary>

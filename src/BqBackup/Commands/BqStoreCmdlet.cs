@@ -175,6 +175,18 @@ namespace BqBackup.Commands
         /// <summary>The S3 settings given on the command line.</summary>
         protected S3Options S3Options() => (given ?? Binding.S3OptionsBuilder.From(MyInvocation.BoundParameters)).Over(null);
 
+        /// <summary>
+        /// A piped backup checked as it arrives: InputObjectIncomplete naming a missing Name or
+        /// Destination; a row of an export (which brings its StoreSettings column to -StoreSettings
+        /// by property name) gets those settings, InvalidStoreSettings for that row if they are not.
+        /// </summary>
+        protected BackupInfo RequirePiped(BackupInfo piped)
+        {
+            PipedBackup.RequireComplete(piped, MyInvocation.MyCommand.Name);
+            if (piped.StoreSettings == null) piped.StoreSettings = Binding.CarriedStoreSettings.From(StoreSettings);
+            return piped;
+        }
+
         /// <summary>A piped backup as the store holds it: InputObjectIncomplete for an object without Name or Destination; a converted one looked up by name.</summary>
         protected (BackupInfo backup, IBackupStore store) OpenPiped(BackupInfo piped)
         {

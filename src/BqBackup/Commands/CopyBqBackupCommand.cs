@@ -26,6 +26,7 @@ namespace BqBackup.Commands
         private const string MissingSet = "Missing";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        [Binding.PipedBackupRow]
         public BackupInfo InputObject { get; set; }
 
         /// <summary>Where the backups are copied from; -Destination is its other name.</summary>
@@ -136,7 +137,7 @@ namespace BqBackup.Commands
                 if (InputObject == null) return;
                 try
                 {
-                    PipedBackup.RequireComplete(InputObject, MyInvocation.MyCommand.Name);
+                    RequirePiped(InputObject);
                     var source = ResolveDestination(InputObject.Destination);
                     using (var sourceStore = BackupStores.Open(source, fromOptions.Over(InputObject.StoreSettings).OrElse(S3Options()), Environment, createFolder: false))
                     {

@@ -29,6 +29,7 @@ namespace BqBackup.Commands
 
         /// <summary>Backups from Get-BqBackup.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        [Binding.PipedBackupRow]
         public BackupInfo[] InputObject { get; set; }
 
         [Parameter]
@@ -69,7 +70,7 @@ namespace BqBackup.Commands
             {
                 try
                 {
-                    PipedBackup.RequireComplete(backup, MyInvocation.MyCommand.Name);
+                    RequirePiped(backup);
                     piped.Add(backup);
                 }
                 catch (BqBackupException e)

@@ -28,6 +28,7 @@ namespace BqBackup.Commands
         public string Path { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        [Binding.PipedBackupRow]
         public BackupInfo InputObject { get; set; }
 
         [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
@@ -120,7 +121,7 @@ namespace BqBackup.Commands
             if (ParameterSetName == InputSet)
             {
                 if (InputObject == null) return;
-                try { PipedBackup.RequireComplete(InputObject, MyInvocation.MyCommand.Name); }
+                try { RequirePiped(InputObject); }
                 catch (BqBackupException e) { Report(e); return; }
                 requests.Add(new Request { Target = target, Piped = InputObject });
                 return;

@@ -22,6 +22,7 @@ namespace BqBackup.Commands
         private const string AllSet = "All";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        [Binding.PipedBackupRow]
         public BackupInfo InputObject { get; set; }
 
         [Parameter(Position = 0, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
@@ -98,7 +99,7 @@ namespace BqBackup.Commands
                 if (InputObject == null) return;
                 try
                 {
-                    var (backup, store) = OpenPiped(InputObject);
+                    var (backup, store) = OpenPiped(RequirePiped(InputObject));
                     using (store)
                         WriteObject(Guard(() => BackupVerifier.Test(backup, store, Context(), maxSize: MaxSize, decryption: decryption, integrityCheck: IntegrityCheck)));
                 }

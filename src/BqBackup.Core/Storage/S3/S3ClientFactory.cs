@@ -65,7 +65,9 @@ namespace BqBackup.Storage.S3
             var settings = new ResolvedS3Settings
             {
                 EndpointUrl = endpointUri?.ToString().TrimEnd('/'),
-                Region = options.Region ?? env.First("S3_REGION", "AWS_REGION") ?? (isR2 ? "auto" : "us-east-1"),
+                // AWS.Tools' order: -Region, the environment, the named profile's region; then the provider's default.
+                Region = options.Region ?? env.First("S3_REGION", "AWS_REGION", "AWS_DEFAULT_REGION")
+                    ?? AwsProfileRegion.Of(options.ProfileName, options.ProfileLocation, env) ?? (isR2 ? "auto" : "us-east-1"),
                 IsAws = isAws,
                 // Custom endpoints (MinIO, R2, B2, Spaces, s3rver) are reached path-style unless told otherwise.
                 ForcePathStyle = options.ForcePathStyle ?? (virtualHosted != null ? !(virtualHosted == "1" || virtualHosted.Equals("true", StringComparison.OrdinalIgnoreCase)) : endpointUri != null),
