@@ -49,7 +49,7 @@ Describe 'The cmdlets'' parameters are their contract' {
         @{ Command = 'Get-BqBackupRetention'; Name = 'KeepDaily'; Type = 'int' }
         @{ Command = 'Get-BqBackupRetention'; Name = 'IncludeBunqueueBackups'; Type = 'switch' }
         @{ Command = 'New-BqBackup'; Name = 'LiteralPath'; Type = 'string[]' }
-        @{ Command = 'Restore-BqBackup'; Name = 'StoreSettings'; Type = 'BqBackup.Storage.StoreSettings' }
+        @{ Command = 'Restore-BqBackup'; Name = 'StoreSettings'; Type = 'System.Object' }
         @{ Command = 'Get-BqBackup'; Name = 'SecretKey'; Type = 'string' }
         @{ Command = 'Get-BqBackup'; Name = 'SessionToken'; Type = 'string' }
         @{ Command = 'Get-BqBackup'; Name = 'Credential'; Type = 'object' }
