@@ -11,36 +11,12 @@ namespace BqBackup.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "BqBackupRetention", HelpUri = HelpLinks.GetBqBackupRetention)]
     [OutputType(typeof(RetentionDecision))]
-    public sealed class GetBqBackupRetentionCommand : BqStoreCmdlet
+    public sealed class GetBqBackupRetentionCommand : BqRetentionCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(Completion.DestinationCompleter))]
         public string Destination { get; set; }
-
-        [Parameter]
-        public int RetentionDays { get; set; }
-
-        [Parameter]
-        public int KeepLast { get; set; }
-
-        [Parameter]
-        public int KeepHourly { get; set; }
-
-        [Parameter]
-        public int KeepDaily { get; set; }
-
-        [Parameter]
-        public int KeepWeekly { get; set; }
-
-        [Parameter]
-        public int KeepMonthly { get; set; }
-
-        [Parameter]
-        public int KeepYearly { get; set; }
-
-        [Parameter]
-        public SwitchParameter IncludeBunqueueBackups { get; set; }
 
         private RetentionPolicy policy;
 

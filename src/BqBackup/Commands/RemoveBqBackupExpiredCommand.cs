@@ -10,7 +10,7 @@ namespace BqBackup.Commands
     [Cmdlet(VerbsCommon.Remove, "BqBackupExpired", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DestinationSet,
         HelpUri = HelpLinks.RemoveBqBackupExpired)]
     [OutputType(typeof(BackupInfo))]
-    public sealed class RemoveBqBackupExpiredCommand : BqStoreCmdlet
+    public sealed class RemoveBqBackupExpiredCommand : BqRetentionCmdlet
     {
         private const string DestinationSet = "Destination";
         private const string InputSet = "InputObject";
@@ -23,34 +23,6 @@ namespace BqBackup.Commands
         /// <summary>Backups to consider (from Get-BqBackup); only those the policy expires are removed.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
         public BackupInfo[] InputObject { get; set; }
-
-        /// <summary>Keep backups taken within this many days; defaults to S3_BACKUP_RETENTION, else 7.</summary>
-        [Parameter]
-        public int RetentionDays { get; set; }
-
-        /// <summary>Keep the newest n backups.</summary>
-        [Parameter]
-        public int KeepLast { get; set; }
-
-        /// <summary>Keep the newest backup of each of the last n hours (UTC) that have one.</summary>
-        [Parameter]
-        public int KeepHourly { get; set; }
-
-        [Parameter]
-        public int KeepDaily { get; set; }
-
-        /// <summary>ISO weeks, Monday to Sunday, UTC.</summary>
-        [Parameter]
-        public int KeepWeekly { get; set; }
-
-        [Parameter]
-        public int KeepMonthly { get; set; }
-
-        [Parameter]
-        public int KeepYearly { get; set; }
-
-        [Parameter]
-        public SwitchParameter IncludeBunqueueBackups { get; set; }
 
         /// <summary>On a versioned bucket, also delete the noncurrent versions and delete markers of each expired backup that no lock protects.</summary>
         [Parameter]
