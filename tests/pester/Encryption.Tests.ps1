@@ -100,7 +100,11 @@ Describe 'An encrypted backup in a folder' {
 
     It 'Restore-BqBackup -IdentityFile restores the database the sidecar describes' {
         $target = Join-Path $TestDrive 'restored.db'
-        $r = Get-BqBackup -Destination $dest -Latest | Restore-BqBackup -Path $target -IdentityFile $keyFile -Confirm:$false
+        $r = Get-BqBackup -Destination $dest -Latest | Restore-BqBackup -Path $target -IdentityFile $keyFile -Confirm:$false -Verbose 4>&1 |
+            Tee-Object -Variable streams | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        # PowerShell 7's runtime has ChaCha20-Poly1305 of its own (OpenSSL): the fast path, not BouncyCastle's.
+        ($streams | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" |
+            Should -Match "chunks opened by the runtime's ChaCha20-Poly1305"
         $r.Encrypted | Should -BeTrue
         $r.ChecksumVerified | Should -BeTrue
         Get-FileSha256 $target | Should -Be $backup.Sha256

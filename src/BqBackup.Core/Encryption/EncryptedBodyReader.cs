@@ -44,7 +44,7 @@ namespace BqBackup.Encryption
             try
             {
                 var age = new AgeDecryptingStream(prefixed, decryption.Identities, backup.Name, leaveOpen: true);
-                ctx.WriteVerbose($"'{backup.Name}' is age-encrypted ({age.Header.Describe()}); decrypting with the {Describe(age.MatchedIdentity)}.");
+                ctx.WriteVerbose($"'{backup.Name}' is age-encrypted ({age.Header.Describe()}); decrypting with the {Describe(age.MatchedIdentity)}, chunks opened by {AgeChunkCipher.Describe(age.CipherBackend)}.");
                 return new EncryptedBodyReader(stored, prefixed, age);
             }
             catch (BqBackupException e) when (e.ErrorId == ErrorIds.AgeNoMatchingIdentity)

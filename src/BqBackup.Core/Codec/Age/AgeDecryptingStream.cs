@@ -75,7 +75,7 @@ namespace BqBackup.Codec.Age
                 var nonce = new byte[AgePayload.NonceSize];
                 var n = AgePayload.ReadFully(input, nonce, 0, nonce.Length);
                 if (n < nonce.Length) throw AgeErrors.BodyTruncated(n == 0 ? "the payload is missing (no nonce after the header)" : "the payload nonce is incomplete", name);
-                return (header, matched, new AgePayload(fileKey, nonce, encrypting: false));
+                return (header, matched, new AgePayload(fileKey, nonce));
             }
             finally
             {
@@ -88,6 +88,9 @@ namespace BqBackup.Codec.Age
 
         /// <summary>The identity that opened the file.</summary>
         public AgeIdentity MatchedIdentity { get; }
+
+        /// <summary>Which library opens the chunks.</summary>
+        internal AgeCipherBackend CipherBackend => payload.Backend;
 
         /// <summary>Plaintext bytes released so far.</summary>
         public long PlaintextPosition => released;

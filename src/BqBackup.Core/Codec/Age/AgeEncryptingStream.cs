@@ -26,6 +26,9 @@ namespace BqBackup.Codec.Age
         private bool faulted;
         private bool disposed;
 
+        /// <summary>Which library seals the chunks.</summary>
+        internal AgeCipherBackend CipherBackend => payload.Backend;
+
         /// <param name="output">Where the age file goes; written sequentially, never sought.</param>
         /// <param name="recipients">One or more X25519 recipients, or one scrypt recipient alone.</param>
         /// <param name="leaveOpen">Leave <paramref name="output"/> open on Dispose.</param>
@@ -48,7 +51,7 @@ namespace BqBackup.Codec.Age
                 StanzaTypes = stanzas.Select(s => s.Type).ToArray();
                 var header = AgeHeader.Write(stanzas, fileKey);
                 var nonce = AgePrimitives.RandomBytes(AgePayload.NonceSize);
-                payload = new AgePayload(fileKey, nonce, encrypting: true);
+                payload = new AgePayload(fileKey, nonce);
                 output.Write(header, 0, header.Length);
                 output.Write(nonce, 0, nonce.Length);
                 HeaderLength = header.Length + nonce.Length;

@@ -1,6 +1,4 @@
 using System;
-using Org.BouncyCastle.Crypto.Modes;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace BqBackup.Codec.Age
 {
@@ -15,48 +13,42 @@ namespace BqBackup.Codec.Age
         public const int EncryptedChunkSize = ChunkSize + AgePrimitives.TagSize;
         public const int NonceSize = 16;
 
-        private readonly ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+        private readonly AgeChunkCipher aead;
         private readonly byte[] nonce = new byte[12];
-        private readonly bool encrypting;
-        private bool keyed;
-        private byte[] key;
 
-        public AgePayload(byte[] fileKey, byte[] payloadNonce, bool encrypting)
+        public AgePayload(byte[] fileKey, byte[] payloadNonce)
         {
-            key = AgePrimitives.Hkdf(fileKey, payloadNonce, "payload");
-            this.encrypting = encrypting;
+            var key = AgePrimitives.Hkdf(fileKey, payloadNonce, "payload");
+            try
+            {
+                aead = AgeChunkCipher.Create(key);
+            }
+            finally
+            {
+                AgePrimitives.Zero(key);
+            }
         }
 
         /// <summary>The index of the next chunk.</summary>
         public ulong Counter { get; private set; }
 
-        private void Init(bool forEncryption, bool last)
+        /// <summary>Which library does the chunks' ChaCha20-Poly1305.</summary>
+        public AgeCipherBackend Backend => aead.Backend;
+
+        private byte[] NonceFor(bool last)
         {
             // The counter is 11 bytes; a ulong reaches 2^64 chunks (a zettabyte) long before it wraps.
             if (Counter == ulong.MaxValue) throw new InvalidOperationException("age STREAM chunk counter exhausted.");
             var c = Counter;
             for (var i = 10; i >= 3; i--) { nonce[i] = (byte)c; c >>= 8; }
             nonce[11] = last ? (byte)1 : (byte)0;
-            if (!keyed)
-            {
-                aead.Init(forEncryption, new ParametersWithIV(new KeyParameter(key), nonce));
-                AgePrimitives.Zero(key);
-                key = null;
-                keyed = true;
-            }
-            else
-            {
-                // A null key re-uses the one the cipher already holds.
-                aead.Init(forEncryption, new ParametersWithIV(null, nonce));
-            }
+            return nonce;
         }
 
         /// <summary>Encrypts one chunk (<paramref name="count"/> ≤ 64 KiB) into <paramref name="output"/>; returns its length (count + 16).</summary>
         public int Seal(byte[] input, int offset, int count, byte[] output, bool last)
         {
-            Init(true, last);
-            var n = aead.ProcessBytes(input, offset, count, output, 0);
-            n += aead.DoFinal(output, n);
+            var n = aead.Seal(NonceFor(last), input, offset, count, output);
             Counter++;
             return n;
         }
@@ -64,19 +56,9 @@ namespace BqBackup.Codec.Age
         /// <summary>Decrypts and verifies one chunk into <paramref name="output"/>; -1 (output cleared) when it does not authenticate with that flag. The counter moves on only on success.</summary>
         public int Open(byte[] input, int count, byte[] output, bool last)
         {
-            Init(false, last);
-            try
-            {
-                var n = aead.ProcessBytes(input, 0, count, output, 0);
-                n += aead.DoFinal(output, n);
-                Counter++;
-                return n;
-            }
-            catch (Org.BouncyCastle.Crypto.InvalidCipherTextException)
-            {
-                Array.Clear(output, 0, Math.Min(output.Length, count));
-                return -1;
-            }
+            var n = aead.Open(NonceFor(last), input, count, output);
+            if (n >= 0) Counter++;
+            return n;
         }
 
         /// <summary>Reads until <paramref name="count"/> bytes are in or the stream ends; returns how many were read.</summary>
@@ -93,18 +75,6 @@ namespace BqBackup.Codec.Age
         }
 
         /// <summary>Overwrites the key the cipher holds with zeros.</summary>
-        public void Scrub()
-        {
-            AgePrimitives.Zero(key);
-            try
-            {
-                var zero = new byte[32];
-                nonce[0] = 0xff; // a nonce no chunk uses, so the reuse check never trips
-                aead.Init(encrypting, new ParametersWithIV(new KeyParameter(zero), nonce));
-            }
-            catch (ArgumentException)
-            {
-            }
-        }
+        public void Scrub() => aead.Dispose();
     }
 }

@@ -15,7 +15,11 @@ namespace BqBackup.Tests.Codec.Age
         private const string AgeKeygen = "/usr/bin/age-keygen";
         private const int Chunk = 64 * 1024;
 
-        public static IEnumerable<object[]> Sizes => new[] { 0, 1, Chunk - 1, Chunk, Chunk + 1, 3 * 1024 * 1024 + 5 }.Select(n => new object[] { n });
+        /// <summary>Each size with each ChaCha20-Poly1305 implementation the payload can use.</summary>
+        public static IEnumerable<object[]> Sizes =>
+            from n in new[] { 0, 1, Chunk - 1, Chunk, Chunk + 1, 3 * 1024 * 1024 + 5 }
+            from b in new[] { AgeCipherBackend.Platform, AgeCipherBackend.BouncyCastle }
+            select new object[] { n, b };
 
         private static string Keygen(TempDir dir, string name)
         {
@@ -47,8 +51,9 @@ namespace BqBackup.Tests.Codec.Age
 
         [Theory]
         [MemberData(nameof(Sizes))]
-        public void OursToSeveralRecipientsDecryptsWithAge(int size)
+        public void OursToSeveralRecipientsDecryptsWithAge(int size, AgeCipherBackend backend)
         {
+            using var cipher = AgeChunkCipher.Use(backend);
             using (var dir = new TempDir())
             {
                 var k1 = Keygen(dir, "k1.txt");
@@ -73,8 +78,9 @@ namespace BqBackup.Tests.Codec.Age
 
         [Theory]
         [MemberData(nameof(Sizes))]
-        public void AgesToSeveralRecipientsDecryptsWithOurs(int size)
+        public void AgesToSeveralRecipientsDecryptsWithOurs(int size, AgeCipherBackend backend)
         {
+            using var cipher = AgeChunkCipher.Use(backend);
             using (var dir = new TempDir())
             {
                 var k1 = Keygen(dir, "k1.txt");

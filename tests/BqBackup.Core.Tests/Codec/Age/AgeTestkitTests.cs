@@ -180,9 +180,10 @@ namespace BqBackup.Tests.Codec.Age
             }
         }
 
-        [Fact]
-        public void EveryTestkitVectorDecodesAsExpected()
+        [Theory, AgeBackends]
+        public void EveryTestkitVectorDecodesAsExpected(AgeCipherBackend backend)
         {
+            using var cipher = AgeChunkCipher.Use(backend);
             var node = TestPaths.NodeModules;
             var package = Path.Combine(node, "cctv-age");
             Assert.True(Directory.Exists(package),
