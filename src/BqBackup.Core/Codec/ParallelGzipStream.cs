@@ -4,6 +4,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Threading;
 using System.Threading.Tasks;
+using BqBackup.IO;
 
 namespace BqBackup.Codec
 {
@@ -15,7 +16,7 @@ namespace BqBackup.Codec
     /// first member, reads it as one stream. Blocks are written in order; memory is bounded by the
     /// blocks in flight.
     /// </summary>
-    internal sealed class ParallelGzipStream : Stream
+    internal sealed class ParallelGzipStream : ForwardWriteStream
     {
         internal const int DefaultBlockSize = 1 << 20;
         private static readonly byte[] EmptyFinalBlock = { 0x03, 0x00 };
@@ -52,15 +53,7 @@ namespace BqBackup.Codec
             output.Write(new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff }, 0, 10);
         }
 
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
         public override long Position { get => totalIn; set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Flush() { }
 
         /// <summary>Uncompressed bytes per block (all but the last are full).</summary>
         public int BlockSize => blockSize;

@@ -1,10 +1,11 @@
 using System;
 using System.IO;
+using BqBackup.IO;
 
 namespace BqBackup.Codec
 {
     /// <summary>Replays bytes already read (a format sniff) before the rest of the stream.</summary>
-    internal sealed class PrefixedReadStream : Stream
+    internal sealed class PrefixedReadStream : ForwardReadStream
     {
         private readonly byte[] prefix;
         private readonly int prefixLength;
@@ -18,15 +19,6 @@ namespace BqBackup.Codec
             this.rest = rest;
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override int Read(byte[] buffer, int offset, int count)
         {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
+using BqBackup.IO;
 
 namespace BqBackup.Codec
 {
@@ -15,7 +16,7 @@ namespace BqBackup.Codec
     /// same point of the stream as without read-ahead. Memory is bounded: at most
     /// <c>depth</c> blocks wait.
     /// </summary>
-    internal sealed class ReadAheadStream : Stream
+    internal sealed class ReadAheadStream : ForwardReadStream
     {
         private const int BlockSize = 256 * 1024;
         private readonly Stream source;
@@ -88,14 +89,6 @@ namespace BqBackup.Codec
         }
 
         public override bool CanRead => !disposed;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         /// <summary>Stops the worker and waits for it, so the source is never read after this returns; the source itself is the caller's.</summary>
         protected override void Dispose(bool disposing)

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using BqBackup.IO;
 
 namespace BqBackup.Codec
 {
@@ -8,7 +9,7 @@ namespace BqBackup.Codec
     /// one pass over a body both verifies it (the reader) and copies it (the sink), with no more
     /// memory than the reader's buffer.
     /// </summary>
-    internal sealed class TeeReadStream : Stream
+    internal sealed class TeeReadStream : ForwardReadStream
     {
         private readonly Stream inner, sink;
 
@@ -21,12 +22,7 @@ namespace BqBackup.Codec
         /// <summary>Bytes read (and written to the sink) so far.</summary>
         public long Count { get; private set; }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
         public override long Position { get => Count; set => throw new NotSupportedException(); }
-        public override void Flush() { }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -46,8 +42,5 @@ namespace BqBackup.Codec
             while (Read(scratch, 0, scratch.Length) > 0) { }
         }
 
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

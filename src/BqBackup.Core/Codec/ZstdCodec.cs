@@ -3,6 +3,7 @@ using System.IO;
 using System.Security.Cryptography;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
+using BqBackup.IO;
 
 namespace BqBackup.Codec
 {
@@ -101,7 +102,7 @@ namespace BqBackup.Codec
         }
 
         /// <summary>Translates ZstdSharp's exceptions into the framework's InvalidDataException.</summary>
-        private sealed class ZstdReadStream : Stream
+        private sealed class ZstdReadStream : ForwardReadStream
         {
             private readonly DecompressionStream inner;
 
@@ -111,15 +112,6 @@ namespace BqBackup.Codec
                 inner = new DecompressionStream(compressed, BufferSize, checkEndOfStream: true, leaveOpen: false);
             }
 
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
             public override int Read(byte[] buffer, int offset, int count)
             {

@@ -16,7 +16,7 @@ namespace BqBackup.IO
     /// backup, it never grows memory); a target that throws is dropped — its queue drained, its
     /// chunks returned — and the others go on. Only when every target has failed does a write throw.
     /// </summary>
-    internal sealed class FanOutStream : Stream
+    internal sealed class FanOutStream : ForwardWriteStream
     {
         public const int DefaultChunkSize = 1 << 20;
         public const int DefaultChunkCount = 8;
@@ -60,17 +60,10 @@ namespace BqBackup.IO
         /// <summary>Per target: the bytes it has written.</summary>
         public IReadOnlyList<long> BytesWritten => targets.Select(t => Interlocked.Read(ref t.Written)).ToList();
 
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
         public override long Length => written;
         public override long Position { get => written; set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         /// <summary>Nothing to do: a partly filled chunk goes out when it is full or at <see cref="Complete"/>.</summary>
-        public override void Flush() { }
 
         public override void Write(byte[] buffer, int offset, int count)
         {

@@ -14,7 +14,7 @@ namespace BqBackup.Commands
     [Cmdlet(VerbsData.Restore, "BqBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NameSet,
         HelpUri = HelpLinks.RestoreBqBackup)]
     [OutputType(typeof(RestoreResult))]
-    public sealed class RestoreBqBackupCommand : BqStoreCmdlet
+    public sealed class RestoreBqBackupCommand : BqFetchCmdlet
     {
         private const string InputSet = "InputObject";
         private const string NameSet = "Name";
@@ -63,27 +63,6 @@ namespace BqBackup.Commands
         /// <summary>Restore although the database is open elsewhere, the backup is not bunqueue's, or its metadata is missing.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
-
-        /// <summary>age identity files (AGE-SECRET-KEY-1…) that open an encrypted backup; default BQBACKUP_AGE_IDENTITY_FILE.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[] IdentityFile { get; set; }
-
-        /// <summary>The passphrase of a backup encrypted with -Passphrase.</summary>
-        [Parameter]
-        public System.Security.SecureString Passphrase { get; set; }
-
-        /// <summary>The most the backup may decompress to (default 64 GiB); its sidecar's size bounds it as well.</summary>
-        [Parameter]
-        [ValidateRange(1, long.MaxValue)]
-        public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
-
-        /// <summary>
-        /// Runs integrity_check on the restored copy even when it is proven already: our backups'
-        /// sidecars record that the snapshot passed it, and a matching SHA-256 makes the copy that snapshot.
-        /// </summary>
-        [Parameter]
-        public SwitchParameter IntegrityCheck { get; set; }
 
         /// <summary>One restore asked for: by a piped backup, or by a destination and -Name, -Latest or -At (each may come from a piped row).</summary>
         private sealed class Request
@@ -160,9 +139,8 @@ namespace BqBackup.Commands
                     RestoreEngine.CheckOutsideStore(request.Target, store);
                     var description = RestoreEngine.Describe(backup, request.Target, DateTime.UtcNow);
                     if (!ShouldProcess(description, description + " Continue?", "Restore-BqBackup")) return;
-                    using (var decryption = Encryption.BackupDecryption.Resolve(IdentityFile?.Select(ResolvePath), Passphrase, Environment))
+                    using (var decryption = ResolveDecryption())
                     {
-                        if (decryption != null) WriteVerbose($"Decrypting with {decryption.Describe()}.");
                         var result = Guard(() => RestoreEngine.Run(backup, store, request.Target, new RestoreOptions { Force = Force, MaxSize = MaxSize, Decryption = decryption, IntegrityCheck = IntegrityCheck }, ctx));
                         WriteObject(result);
                     }

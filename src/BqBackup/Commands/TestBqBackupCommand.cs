@@ -13,7 +13,7 @@ namespace BqBackup.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "BqBackup", DefaultParameterSetName = InputSet, HelpUri = HelpLinks.TestBqBackup)]
     [OutputType(typeof(BackupTestResult))]
-    public sealed class TestBqBackupCommand : BqStoreCmdlet
+    public sealed class TestBqBackupCommand : BqFetchCmdlet
     {
         private const string InputSet = "InputObject";
         private const string NameSet = "Name";
@@ -50,27 +50,6 @@ namespace BqBackup.Commands
         [Parameter(Mandatory = true, ParameterSetName = AllSet)]
         public SwitchParameter All { get; set; }
 
-        /// <summary>The most a backup may decompress to (default 64 GiB); its sidecar's size bounds it as well.</summary>
-        [Parameter]
-        [ValidateRange(1, long.MaxValue)]
-        public long MaxSize { get; set; } = BackupFetch.DefaultMaxSize;
-
-        /// <summary>
-        /// Runs integrity_check on the restored copy even when it is proven already: our backups'
-        /// sidecars record that the snapshot passed it, and a matching SHA-256 makes the copy that snapshot.
-        /// </summary>
-        [Parameter]
-        public SwitchParameter IntegrityCheck { get; set; }
-
-        /// <summary>age identity files (AGE-SECRET-KEY-1…) that open encrypted backups; default BQBACKUP_AGE_IDENTITY_FILE.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[] IdentityFile { get; set; }
-
-        /// <summary>The passphrase of backups encrypted with -Passphrase.</summary>
-        [Parameter]
-        public System.Security.SecureString Passphrase { get; set; }
-
         private Encryption.BackupDecryption decryption;
 
         protected override void BeginProcessing()
@@ -80,8 +59,7 @@ namespace BqBackup.Commands
             {
                 // A malformed -Name typed on the command line is a bad argument; one from a piped row is that row's error.
                 if (MyInvocation.BoundParameters.ContainsKey(nameof(Name))) foreach (var n in Name) BackupNamePattern.Parse(n);
-                decryption = Encryption.BackupDecryption.Resolve(IdentityFile?.Select(ResolvePath), Passphrase, Environment);
-                if (decryption != null) WriteVerbose($"Decrypting with {decryption.Describe()}.");
+                decryption = ResolveDecryption();
             }
             catch (BqBackupException e)
             {

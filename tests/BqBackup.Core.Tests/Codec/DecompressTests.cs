@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using BqBackup.Codec;
 using Xunit;
+using BqBackup.IO;
 
 namespace BqBackup.Tests.Codec
 {
@@ -144,7 +145,7 @@ namespace BqBackup.Tests.Codec
             Assert.Equal(data.Length, result.RawBytes);
         }
 
-        private sealed class FailingStream : Stream
+        private sealed class FailingStream : ForwardWriteStream
         {
             private readonly int failAtWrite;
             private int writes;
@@ -157,15 +158,6 @@ namespace BqBackup.Tests.Codec
                 OnWrite?.Invoke(n);
                 if (n >= failAtWrite) throw new IOException("disk full");
             }
-            public override bool CanRead => false;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using BqBackup.Codec;
 using Xunit;
+using BqBackup.IO;
 
 namespace BqBackup.Tests.Codec
 {
@@ -65,17 +66,11 @@ namespace BqBackup.Tests.Codec
             }
         }
 
-        private sealed class CountingSource : Stream
+        private sealed class CountingSource : ForwardReadStream
         {
             public int Reads;
             public override int Read(byte[] buffer, int offset, int count) { System.Threading.Interlocked.Increment(ref Reads); return count; }
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
             public override long Position { get => 0; set { } }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
             public override void SetLength(long value) { }
             public override void Write(byte[] buffer, int offset, int count) { }
         }

@@ -7,6 +7,7 @@ using System.Threading;
 using BqBackup.Sample;
 using BqBackup.Storage;
 using Microsoft.Data.Sqlite;
+using BqBackup.IO;
 
 namespace BqBackup.Tests.Fixtures
 {
@@ -44,14 +45,11 @@ namespace BqBackup.Tests.Fixtures
             public void Dispose() => inner.Dispose();
         }
 
-        private sealed class Hook : Stream
+        private sealed class Hook : ForwardWriteStream
         {
             private readonly Stream inner;
             private readonly FaultyStore owner;
             public Hook(Stream inner, FaultyStore owner) { this.inner = inner; this.owner = owner; }
-            public override bool CanRead => false;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
             public override long Length => inner.Length;
             public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
             public override void Flush() => inner.Flush();

@@ -141,19 +141,6 @@ namespace BqBackup.Tests.IO
             }
         }
 
-        private abstract class WriteOnlyStream : Stream
-        {
-            public override bool CanRead => false;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-        }
-
         /// <summary>Blocks every write until opened: a destination that stalls.</summary>
         private sealed class GatedStream : MemoryStream
         {
@@ -176,7 +163,7 @@ namespace BqBackup.Tests.IO
             }
         }
 
-        private sealed class FailingStream : WriteOnlyStream
+        private sealed class FailingStream : ForwardWriteStream
         {
             private readonly long failAfterBytes;
             public FailingStream(long failAfterBytes) { this.failAfterBytes = failAfterBytes; }

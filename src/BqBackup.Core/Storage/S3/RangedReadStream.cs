@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3.Model;
+using BqBackup.IO;
 
 namespace BqBackup.Storage.S3
 {
@@ -12,7 +13,7 @@ namespace BqBackup.Storage.S3
     /// of the reader) and hands them out in order: one S3 connection rarely fills the link, several
     /// do. Memory is bounded by the ranges in flight.
     /// </summary>
-    internal sealed class RangedReadStream : Stream
+    internal sealed class RangedReadStream : ForwardReadStream
     {
         private readonly S3Store store;
         private readonly string key, fullKey, versionId;
@@ -41,15 +42,8 @@ namespace BqBackup.Storage.S3
             Fill();
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
         public override long Length => length;
         public override long Position { get => position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         private void Fill()
         {

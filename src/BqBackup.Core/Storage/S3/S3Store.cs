@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using Amazon.S3;
 using Amazon.S3.Model;
+using BqBackup.IO;
 
 namespace BqBackup.Storage.S3
 {
@@ -253,18 +254,13 @@ namespace BqBackup.Storage.S3
                 "Another backup of the same name was written at the same moment; run the backup again.");
 
         /// <summary>Keeps the response alive while its body is read, and releases the connection after.</summary>
-        private sealed class ResponseStream : Stream
+        private sealed class ResponseStream : ForwardReadStream
         {
             private readonly S3Store store;
             private readonly string key;
             private readonly GetObjectResponse response;
             public ResponseStream(S3Store store, string key, GetObjectResponse response) { this.store = store; this.key = key; this.response = response; }
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
             public override long Length => response.ContentLength;
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
             /// <summary>What the SDK throws mid-body (a checksum that does not match, a dropped connection) is a StoreError, never a raw exception.</summary>
             public override int Read(byte[] buffer, int offset, int count)
             {
@@ -274,9 +270,6 @@ namespace BqBackup.Storage.S3
                     throw S3Errors.Map(store, "read", key, e);
                 }
             }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
             protected override void Dispose(bool disposing)
             {
                 if (disposing) response.Dispose();

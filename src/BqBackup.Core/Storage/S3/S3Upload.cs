@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3.Model;
+using BqBackup.IO;
 
 namespace BqBackup.Storage.S3
 {
@@ -187,20 +188,13 @@ namespace BqBackup.Storage.S3
             }
         }
 
-        private sealed class WriteStream : Stream
+        private sealed class WriteStream : ForwardWriteStream
         {
             private readonly S3Upload upload;
             private long written;
             public WriteStream(S3Upload upload) { this.upload = upload; }
-            public override bool CanRead => false;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
             public override long Length => written;
             public override long Position { get => written; set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
             public override void Write(byte[] buffer, int offset, int count)
             {
                 upload.Write(buffer, offset, count);

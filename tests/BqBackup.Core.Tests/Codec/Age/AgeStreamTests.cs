@@ -6,6 +6,7 @@ using System.Text;
 using BqBackup.Codec.Age;
 using Xunit;
 using static BqBackup.Tests.Codec.Age.AgeTestSupport;
+using BqBackup.IO;
 
 namespace BqBackup.Tests.Codec.Age
 {
@@ -198,34 +199,20 @@ namespace BqBackup.Tests.Codec.Age
         }
 
         /// <summary>A write-only, non-seekable output, as an upload stream is: fails the test on any other use.</summary>
-        private sealed class WriteOnlySequential : Stream
+        private sealed class WriteOnlySequential : ForwardWriteStream
         {
             private readonly Stream inner;
             public WriteOnlySequential(Stream inner) { this.inner = inner; }
-            public override bool CanRead => false;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
             public override void Flush() => inner.Flush();
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
             public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
         }
 
-        private sealed class Trickle : Stream
+        private sealed class Trickle : ForwardReadStream
         {
             private readonly byte[] data;
             private int pos;
             private readonly Random rnd = new Random(1);
             public Trickle(byte[] data) { this.data = data; }
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
             public override int Read(byte[] buffer, int offset, int count)
             {
                 var n = Math.Min(Math.Min(count, rnd.Next(1, 5000)), data.Length - pos);
@@ -233,26 +220,14 @@ namespace BqBackup.Tests.Codec.Age
                 pos += n;
                 return n;
             }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
 
-        private sealed class FailingSink : Stream
+        private sealed class FailingSink : ForwardWriteStream
         {
             private readonly long failAfter;
             public FailingSink(long failAfter) { this.failAfter = failAfter; }
             public long Written;
             public bool Disposed;
-            public override bool CanRead => false;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
             public override void Write(byte[] buffer, int offset, int count)
             {
                 if (Written + count > failAfter) throw new IOException("the store went away");
